@@ -1,0 +1,36 @@
+# Two entry points on a fresh machine (python3, make, gcc): `make serve` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: venv test serve ingest eval bench clean
+
+venv: $(STAMP)
+
+# torch first, pinned: the CPU build lies on this disk; an unpinned torch pulls a CUDA build.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+ingest: $(STAMP)
+	$(PY) -m assistant ingest
+
+serve: $(STAMP)
+	$(PY) -m assistant serve --ingest-if-missing
+
+eval: $(STAMP)
+	$(PY) -m assistant eval ../shared/eval/dev.jsonl
+
+bench: $(STAMP)
+	$(PY) bench/ingest.py
+	$(PY) bench/ask.py
+
+clean:
+	rm -rf var build *.egg-info

@@ -1,0 +1,1 @@
+"""The plan assistant: question understanding, retrieval, grounded answers, CLI and serving."""
