@@ -1,0 +1,296 @@
+"""Agency names: canonical full names, aliases, splitting of multi-agency cells, mentions in text.
+
+Plans write the same body many ways ("Sở TT&TT", "STTTT", "Sở Thông tin và Truyền thông"); records
+store one canonical name so that "what does Sở TT&TT lead?" finds every row. Names are compared
+by a key (accents folded, "&" and "và" dropped, punctuation removed), so case and spelling
+variants unify. Unknown names are kept as written (cleaned), never dropped.
+
+Identity across provinces is not encoded in the name: "Sở Y tế" of Hải Dương and of Bình Định
+share the canonical name; the record's document/province tells them apart.
+"""
+from __future__ import annotations
+
+import re
+
+try:  # the shared helper; a local copy keeps this module importable on its own
+    from ingest.normalize import fold
+except ImportError:  # pragma: no cover
+    import unicodedata
+
+    def fold(text: str) -> str:
+        out = []
+        for c in text:
+            if c in "đĐ":
+                out.append("d")
+                continue
+            base = "".join(x for x in unicodedata.normalize("NFD", c) if not unicodedata.combining(x))
+            out.append((base or c).lower()[:1] or c)
+        return "".join(out)
+
+
+# canonical -> aliases (abbreviations and variants, as written in plans)
+_TABLE: dict[str, list[str]] = {
+    "Sở Thông tin và Truyền thông": ["Sở TT&TT", "Sở TTTT", "STTTT", "Sở TT và TT", "Sở Thông tin - Truyền thông"],
+    "Sở Kế hoạch và Đầu tư": ["Sở KH&ĐT", "Sở KHĐT", "Sở KH và ĐT", "Sở Kế hoạch - Đầu tư"],
+    "Sở Giáo dục và Đào tạo": ["Sở GD&ĐT", "Sở GDĐT", "Sở GD và ĐT"],
+    "Sở Nông nghiệp và Phát triển nông thôn": ["Sở NN&PTNT", "Sở NNPTNT", "Sở Nông nghiệp và PTNT", "Sở NN và PTNT"],
+    "Sở Lao động, Thương binh và Xã hội": [
+        "Sở LĐ-TB&XH", "Sở LĐTBXH", "Sở Lao động - Thương binh và Xã hội", "Sở Lao động - TB&XH",
+        "Sở Lao động TB&XH", "Sở Lao động Thương binh và Xã hội",
+    ],
+    "Sở Tài nguyên và Môi trường": ["Sở TN&MT", "Sở TNMT", "Sở TN và MT"],
+    "Sở Giao thông vận tải": ["Sở GTVT", "Sở Giao thông - Vận tải"],
+    "Sở Khoa học và Công nghệ": ["Sở KH&CN", "Sở KHCN", "Sở KH và CN"],
+    "Sở Văn hóa, Thể thao và Du lịch": ["Sở VH,TT&DL", "Sở VHTTDL", "Sở VH-TT&DL", "Sở VHTT&DL"],
+    "Sở Công Thương": ["Sở CT"],
+    "Sở Tài chính": ["STC"],
+    "Sở Nội vụ": [],
+    "Sở Y tế": [],
+    "Sở Tư pháp": [],
+    "Sở Xây dựng": [],
+    "Sở Du lịch": [],
+    "Sở Ngoại vụ": [],
+    "Sở Văn hóa và Thể thao": [],
+    "Ngân hàng Nhà nước": ["NHNN", "Ngân hàng nhà nước Việt Nam", "Ngân hàng NNVN", "Chi nhánh NHNN"],
+    "Ủy ban nhân dân tỉnh": ["UBND tỉnh", "UBND"],
+    "Văn phòng Ủy ban nhân dân tỉnh": ["Văn phòng UBND tỉnh", "VP UBND tỉnh", "VP UBND", "VPUBND", "Văn phòng UBND"],
+    "Ủy ban nhân dân cấp huyện": [
+        "UBND cấp huyện", "UBND các huyện, thị xã, thành phố", "UBND các huyện, TX, TP",
+        "UBND huyện, thị xã, thành phố", "UBND các huyện, thị xã và thành phố",
+    ],
+    "Ủy ban nhân dân cấp xã": ["UBND cấp xã", "UBND các xã, phường, thị trấn"],
+    "Trung tâm Phục vụ hành chính công tỉnh": [
+        "Trung tâm Phục vụ HCC tỉnh", "Trung tâm Phục vụ HCC", "Trung tâm Phục vụ hành chính công",
+        "TTPVHCC",
+    ],
+    "Đài Phát thanh và Truyền hình tỉnh": [
+        "Đài PTTH tỉnh", "Đài PTTH", "Đài Phát thanh và Truyền hình", "Đài phát thanh Truyền hình tỉnh",
+    ],
+    "Công an tỉnh": ["CA tỉnh"],
+    "Tiểu ban An toàn, An ninh mạng tỉnh": ["Tiểu ban ATANM tỉnh"],
+    "Các sở, ban, ngành": [
+        "Các sở, ngành", "Các sở, ban, ngành cấp tỉnh", "Các sở, ban, ngành của tỉnh", "Các sở ngành",
+        "Các sở, ngành của tỉnh", "Các sở, ngành liên quan", "Các sở, ban, ngành liên quan",
+        "Các sở, ban ngành",
+    ],
+    "Các địa phương": ["địa phương", "Các địa phương trong tỉnh"],
+    "Thanh tra tỉnh": [],
+    "Cục Thống kê": ["Cục Thống kê tỉnh"],
+    "Cục Thuế": ["Cục Thuế tỉnh"],
+    "Cục Hải quan": [],
+    "Cục Quản lý thị trường": [],
+    "Bảo hiểm xã hội tỉnh": ["BHXH tỉnh", "BHXH"],
+    "Kho bạc Nhà nước tỉnh": ["KBNN tỉnh", "KBNN"],
+    "Tỉnh đoàn": ["Tỉnh Đoàn", "Đoàn Thanh niên tỉnh"],
+    "Hội Nông dân tỉnh": [],
+    "Văn phòng Tỉnh ủy": ["VP Tỉnh ủy"],
+    "Trung tâm Công nghệ thông tin và Truyền thông": ["Trung tâm CNTT&TT"],
+    "Doanh nghiệp viễn thông": ["Các doanh nghiệp viễn thông", "DN viễn thông", "Các DN viễn thông"],
+}
+
+# Prefix rules (on the key) for names that carry a branch or place: the branch stays out of the
+# canonical name, the record's document says which province.
+_PREFIX_RULES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^(ngan hang (nha nuoc|nnvn)|nhnn|chi nhanh (nhnn|ngan hang nha nuoc))\b"), "Ngân hàng Nhà nước"),
+    (re.compile(r"^(cac )?dia phuong\b"), "Các địa phương"),
+    (re.compile(r"^cac so,? (ban,? )?nganh\b"), "Các sở, ban, ngành"),
+]
+
+_AGENCY_HEADS = (
+    "sở", "ubnd", "ủy ban", "uỷ ban", "văn phòng", "vp", "các sở", "trung tâm", "công an", "ngân hàng",
+    "nhnn", "cục", "chi cục", "đài", "báo", "tiểu ban", "ban", "hội", "thanh tra", "mặt trận",
+    "tỉnh đoàn", "bộ", "kho bạc", "bảo hiểm", "bhxh", "viện", "trường", "doanh nghiệp", "các doanh nghiệp",
+    "dn", "các dn", "các địa phương", "địa phương", "các cơ quan", "cơ quan", "liên đoàn", "bưu điện",
+    "chi nhánh", "stttt", "tp", "tx", "các trường", "hiệp hội", "các đơn vị", "đơn vị",
+)
+
+
+def _key(name: str) -> str:
+    """Comparison key: folded, "&"/"và" dropped, punctuation to spaces."""
+    k = fold(name).replace("&", " ")
+    k = re.sub(r"[^a-z0-9]+", " ", k)
+    return " ".join(w for w in k.split() if w != "va")
+
+
+_BY_KEY: dict[str, str] = {}
+for _canon, _aliases in _TABLE.items():
+    for _a in [_canon, *_aliases]:
+        _BY_KEY.setdefault(_key(_a), _canon)
+
+
+def clean_name(name: str) -> str:
+    """Trim bullets, trailing punctuation and extra spaces from a cell fragment."""
+    s = re.sub(r"\s+", " ", name).strip()
+    s = re.sub(r"^[-+•–*]\s*", "", s)
+    s = s.strip(" .;,:")
+    return s
+
+
+def canonical_agency(name: str, province: str | None = None) -> str:
+    """Canonical full name of an agency; unknown names come back cleaned, as written."""
+    s = clean_name(name)
+    if not s:
+        return s
+    k = _key(s)
+    hit = _BY_KEY.get(k)
+    if hit is None and province:
+        pk = _key(province)
+        if k.endswith(" " + pk):  # "Báo Hải Dương" stays; "Sở Y tế tỉnh Hải Dương" -> "Sở Y tế"
+            base = k[: -len(pk)].strip()
+            base = base[:-5] if base.endswith(" tinh") else base
+            hit = _BY_KEY.get(base)
+    if hit is None and k.endswith(" tinh"):
+        hit = _BY_KEY.get(k[:-5])
+    if hit is None:
+        for pat, canon in _PREFIX_RULES:
+            if pat.match(k):
+                hit = canon
+                break
+    if hit is not None:
+        return hit
+    return s[0].upper() + s[1:] if s[0].islower() and _is_head(s) else s
+
+
+def agency_aliases(canonical: str) -> list[str]:
+    """Abbreviations and variants of a canonical name (for search)."""
+    canon = canonical_agency(canonical)
+    return list(_TABLE.get(canon, []))
+
+
+def _is_head(s: str) -> bool:
+    low = s.lower()
+    return any(low.startswith(h) and not low[len(h):len(h) + 1].isalpha() for h in _AGENCY_HEADS)
+
+
+def looks_like_agency(text: str) -> bool:
+    """Does a (short) cell read like a list of agencies? Used to align flattened table cells."""
+    s = clean_name(text)
+    if not s or len(s) > 200:
+        return False
+    return _is_head(s) or _key(s) in _BY_KEY
+
+
+# Phrases whose commas do not separate agencies (matched on folded text, so spelling
+# variants such as "Văn hoá" / "Văn hóa" are covered).
+_PROTECT = [
+    re.compile(p)
+    for p in (
+        r"cac\s+so,\s*(?:ban,\s*)?nganh(?:\s+(?:cap tinh|cua tinh|lien quan))?",
+        r"(?:cac\s+)?huyen,\s*(?:thi xa|tx),\s*(?:(?:va\s+)?thanh pho|tp)",
+        r"(?:cac\s+)?xa,\s*phuong,\s*thi tran",
+        r"so,\s*ban\s+nganh",
+        r"\([^()]*\)",
+    )
+]
+_PROTECT += [re.compile(re.escape(fold(a)).replace(r"\ ", r"\s+"))
+             for c, al in _TABLE.items() for a in [c, *al] if "," in a]
+
+_GLUE = "\x00"
+
+
+def split_agencies(cell: str) -> list[str]:
+    """Split a multi-agency cell on ";", "," and newlines, keeping groups whole.
+
+    "Sở TT&TT; Sở Nội vụ" -> two; "Các sở, ban, ngành" and "UBND các huyện, thị xã, thành phố" stay
+    one; "UBND cấp huyện, cấp xã" -> "UBND cấp huyện", "UBND cấp xã" (the head is repeated);
+    two names run together without a separator ("Sở Công thương UBND cấp huyện") are cut apart.
+    """
+    text = cell.replace("\n", "; ")
+    folded = fold(text)
+    if len(folded) == len(text):
+        chars = list(text)
+        for pat in _PROTECT:
+            for m in pat.finditer(folded):
+                for i in range(m.start(), m.end()):
+                    if chars[i] == ",":
+                        chars[i] = _GLUE
+        text = "".join(chars)
+    out: list[str] = []
+    for part in re.split(r";", text):
+        if ":" in part:  # "UBND TP, TX: Quy Nhơn, An Nhơn" is one name with a list
+            pieces = [part]
+        else:
+            pieces = re.split(r",", part)
+        for piece in pieces:
+            for sub in _split_run_together(piece.replace(_GLUE, ",")):
+                s = clean_name(sub)
+                if not s:
+                    continue
+                low = fold(s)
+                if out and re.match(r"^cap (huyen|xa|tinh)\b", low):
+                    head = re.match(r"^(.*?)\s+cấp\s", out[-1])
+                    s = f"{head.group(1)} {s}" if head else s
+                elif out and s[0].islower() and not re.match(r"^(cac|dia phuong)\b", low) and _key(s) not in _BY_KEY:
+                    out[-1] = f"{out[-1]}, {s}"  # "các cơ quan thông tấn, báo chí"
+                    continue
+                out.append(s)
+    return out
+
+
+_RUN_TOGETHER = re.compile(
+    r"\s+(?=(?:Sở|UBND|Ủy ban|Cục|Công an|Ngân hàng|Trung tâm|các doanh nghiệp|các DN)\s)")
+_NO_CUT_BEFORE = {"của", "và", "với", "thuộc", "tại", "cho", "các", "là"}
+
+
+def _split_run_together(piece: str) -> list[str]:
+    """Cut "Sở Giáo dục và Đào tạo Sở Lao động TB và XH" before the second agency head; also
+    "A và UBND …" when both sides are agencies."""
+    parts: list[str] = []
+    last = 0
+    for m in _RUN_TOGETHER.finditer(piece):
+        before = piece[last:m.start()].split()
+        lower_head = piece[m.end():m.end() + 1].islower()  # "các doanh nghiệp" only after "và"
+        if len(before) >= 2 and before[-1].lower() not in _NO_CUT_BEFORE and not lower_head:
+            parts.append(piece[last:m.start()])
+            last = m.end()
+        elif before and before[-1].lower() == "và" and len(before) >= 3 and _is_head(" ".join(before[:-1])):
+            parts.append(" ".join(before[:-1]))
+            last = m.end()
+    parts.append(piece[last:])
+    return parts
+
+
+def normalize_agencies(cell: str | None, province: str | None = None) -> list[str]:
+    """Split a cell and map each name to its canonical form (order kept, duplicates removed)."""
+    if not cell:
+        return []
+    seen: list[str] = []
+    for name in split_agencies(cell):
+        c = canonical_agency(name, province)
+        if c and c not in seen:
+            seen.append(c)
+    return seen
+
+
+def _text_key(text: str) -> str:
+    k = fold(text).replace("&", " va ")
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", k).split())
+
+
+def _alias_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    lookup: dict[str, str] = {}
+    for canon, aliases in _TABLE.items():
+        for a in [canon, *aliases]:
+            k = _text_key(a)
+            if len(k) >= 4 and k not in ("dia phuong",):
+                lookup.setdefault(k, canon)
+    alts = sorted(lookup, key=len, reverse=True)  # longest first
+    pat = re.compile(r"\b(?:" + "|".join(re.escape(a) for a in alts) + r")\b")
+    return pat, lookup
+
+
+_MENTION, _MENTION_LOOKUP = _alias_pattern()
+
+
+def find_agencies(text: str) -> list[str]:
+    """Canonical names of agencies mentioned in free text, in order of first mention.
+
+    Accent- and case-insensitive ("so y te" finds Sở Y tế); longest alias wins, so "Sở Thông
+    tin và Truyền thông" is not also reported as something shorter.
+    """
+    found: list[str] = []
+    for m in _MENTION.finditer(_text_key(text)):
+        canon = _MENTION_LOOKUP[m.group(0)]
+        if canon not in found:
+            found.append(canon)
+    return found
