@@ -103,6 +103,7 @@ class Section:
     norm_start: int = 0
     norm_end: int = 0
     children: list[str] = field(default_factory=list)
+    norm_body_start: int = 0  # normalized offset where the heading line(s) end and the body begins
 
 
 @dataclass

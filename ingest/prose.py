@@ -1,0 +1,216 @@
+"""Records stated in running text: prose Targets under MỤC TIÊU, prose Tasks under NHIỆM VỤ/GIẢI PHÁP.
+
+Targets: every leaf item or bullet of a goals part whose clauses carry a figure ("80%", "trên 50%",
+"tối thiểu 10%"). The year of a figure is the one its clause names ("đến hết năm 2025 …"), else
+the nearest heading that names one ("2.1. Mục tiêu đến năm 2025", "- Đến hết năm 2022:"), else the
+plan's own year (its title, e.g. "Kế hoạch chuyển đổi số năm 2025"). Repeating a year starts a new
+target, so "60% …; tối thiểu 90% …" under one year gives two.
+
+Tasks: every leaf letter item or bullet (or a numbered item without children) of a tasks part,
+text as written, section = its path. An owner written inline ("Sở Y tế chủ trì …", "giao Sở X chủ
+trì") becomes the lead; the "Tổ chức thực hiện" part fills the others later (ingest.assignments).
+"""
+from __future__ import annotations
+
+import re
+
+from ingest.records import NormalizedText, Section, Target, Task, content_id
+from ingest.sections import fold
+
+_RE_MARKER = re.compile(r"^\s*(?:[-–•+*]\s*|[a-zđ]\)\s*|\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+)")
+_RE_TABLE_START = re.compile(r"(?m)^\s*(?:\|.*|S?TT|STT|Số TT)\s*$")
+_RE_YEAR = re.compile(r"\bnăm\s+(20\d\d)\b", re.IGNORECASE)
+_QUAL = r"(?:tối thiểu|ít nhất|trên|dưới|hơn|từ|khoảng|>=|≥|>|<=|≤|<)"
+_RE_PERCENT = re.compile(rf"(?:{_QUAL}\s*)?\d+(?:[.,]\d+)?\s*%", re.IGNORECASE)
+_RE_COUNT = re.compile(rf"{_QUAL}\s+\d+(?:[.,]\d+)?\s+[^\s,;.]+(?:/[^\s,;.]+)?", re.IGNORECASE)
+
+TARGET_PART_KEYS = ("muc tieu",)
+TASK_PART_KEYS = ("nhiem vu", "giai phap")
+NOT_TASK_PART_KEYS = ("to chuc thuc hien", "kinh phi", "muc tieu", "muc dich")
+
+
+def part_role(part: Section) -> str | None:
+    """"target", "task" or None for a top-level part, from its title."""
+    t = fold(part.title)
+    if any(k in t for k in TARGET_PART_KEYS):
+        return "target"
+    if any(k in t for k in TASK_PART_KEYS) and not any(k in t for k in NOT_TASK_PART_KEYS):
+        return "task"
+    return None
+
+
+def _agencies():
+    try:
+        from ingest import agencies
+    except ImportError:  # pragma: no cover - lands in parallel
+        return None
+    return agencies
+
+
+def find_agencies(text: str) -> list[str]:
+    mod = _agencies()
+    return mod.find_agencies(text) if mod else []
+
+
+def own_span(node: Section, by_id: dict[str, Section], norm: NormalizedText) -> tuple[int, int]:
+    """Normalized span of a node's own text: heading and body before its first child or table."""
+    end = node.norm_end
+    if node.children:
+        end = min(end, by_id[node.children[0]].norm_start)
+    m = _RE_TABLE_START.search(norm.text, node.norm_body_start, end)
+    if m:
+        end = m.start()
+    while end > node.norm_start and norm.text[end - 1].isspace():
+        end -= 1
+    return node.norm_start, end
+
+
+def clean(text: str) -> str:
+    """Marker removed ("a) ", "- ", "1.2. "), whitespace collapsed."""
+    return " ".join(_RE_MARKER.sub("", text, count=1).split())
+
+
+def _context_year(node: Section, by_id: dict[str, Section]) -> str | None:
+    cur = by_id.get(node.parent_id) if node.parent_id else None
+    while cur is not None and cur.kind != "root":
+        m = _RE_YEAR.search(cur.title)
+        if m:
+            return m.group(1)
+        cur = by_id.get(cur.parent_id) if cur.parent_id else None
+    return None
+
+
+def plan_year(title: str) -> str | None:
+    """The year a plan is for, from its title ("… năm 2025 …"; first one named)."""
+    m = _RE_YEAR.search(title or "")
+    return m.group(1) if m else None
+
+
+def _figure(clause: str) -> str | None:
+    m = _RE_PERCENT.search(clause) or _RE_COUNT.search(clause)
+    return " ".join(m.group(0).split()) if m else None
+
+
+def _section_path(node: Section, by_id: dict[str, Section]) -> str:
+    """Path of the node, or of its nearest non-bullet ancestor for bullets."""
+    cur = node
+    while cur.kind == "bullet" and cur.parent_id and by_id[cur.parent_id].kind != "root":
+        cur = by_id[cur.parent_id]
+    return cur.path
+
+
+def _under(sections: list[Section], by_id: dict[str, Section], part: Section) -> list[Section]:
+    out = []
+    for s in sections:
+        cur = s
+        while cur.parent_id and cur.id != part.id:
+            cur = by_id[cur.parent_id]
+        if cur.id == part.id and s.id != part.id:
+            out.append(s)
+    return out
+
+
+def targets_from_node(doc_id: str, norm: NormalizedText, node: Section, by_id: dict[str, Section],
+                      default_year: str | None) -> list[Target]:
+    start, end = own_span(node, by_id, norm)
+    raw = norm.text[start:end]
+    ctx = _context_year(node, by_id) or default_year or "unknown"
+    # clause boundaries: ";" and sentence ends
+    pieces: list[tuple[int, int]] = []
+    pos = 0
+    for m in re.finditer(r";|\.\s+(?=[A-ZĐÀ-Ỹ])", raw):
+        pieces.append((pos, m.start()))
+        pos = m.end()
+    pieces.append((pos, len(raw)))
+    groups: list[dict] = []
+    cur: dict | None = None
+    for a, b in pieces:
+        clause = raw[a:b]
+        fig = _figure(clause)
+        if not fig:
+            if cur is not None:
+                cur["end"] = b
+            continue
+        ym = _RE_YEAR.search(clause)
+        year = ym.group(1) if ym else ctx
+        if cur is None or year in cur["values"]:
+            cur = {"start": a, "end": b, "values": {}}
+            groups.append(cur)
+        cur["values"][year] = fig
+        cur["end"] = b
+    out = []
+    for g in groups:
+        text = clean(raw[g["start"]:g["end"]]).strip(" ;.,")
+        if len(text) < 8:
+            continue
+        s0, s1 = norm.to_source(start + g["start"], start + g["end"])
+        unit = "%" if all("%" in v for v in g["values"].values()) else None
+        out.append(Target(
+            id=content_id(doc_id, "prose-target", s0, text),
+            doc_id=doc_id, section=_section_path(node, by_id), row=None, indicator=text,
+            values=dict(g["values"]), unit=unit, start=s0, end=s1, source="prose",
+        ))
+    return out
+
+
+_RE_CHU_TRI = re.compile(r"chủ\s+trì", re.IGNORECASE)
+_RE_PHOI_HOP = re.compile(r"phối\s+hợp(?:\s+với)?", re.IGNORECASE)
+
+
+def inline_owners(text: str) -> tuple[list[str], list[str]]:
+    """(lead, partners) stated inline: "<agency> chủ trì", "giao <agency> chủ trì", "phối hợp với <agency>"."""
+    lead: list[str] = []
+    partners: list[str] = []
+    for m in _RE_CHU_TRI.finditer(text):
+        before = text[:m.start()]
+        cut = max(before.rfind(c) for c in ".;:(")
+        window = before[cut + 1:]
+        g = re.search(r"\bgiao\b", window, re.IGNORECASE)
+        if g:
+            window = window[g.end():]
+        window = re.split(r"\bphối\s+hợp\b", window, flags=re.IGNORECASE)[0]
+        for a in find_agencies(window[-120:]):
+            if a not in lead:
+                lead.append(a)
+    for m in _RE_PHOI_HOP.finditer(text):
+        after = re.split(r"[.;:]|\b(?:triển khai|thực hiện|tổ chức|xây dựng)\b", text[m.end():], maxsplit=1)[0]
+        for a in find_agencies(after[:200]):
+            if a not in partners and a not in lead:
+                partners.append(a)
+    return lead, partners
+
+
+def tasks_from_node(doc_id: str, norm: NormalizedText, node: Section, by_id: dict[str, Section]) -> list[Task]:
+    start, end = own_span(node, by_id, norm)
+    text = clean(norm.text[start:end])
+    if len(text) < 15:
+        return []
+    s0, s1 = norm.to_source(start, end)
+    lead, partners = inline_owners(text)
+    return [Task(
+        id=content_id(doc_id, "prose-task", s0, text),
+        doc_id=doc_id, section=_section_path(node, by_id), row=None, text=text,
+        lead=lead, partners=partners, start=s0, end=s1, source="prose",
+    )]
+
+
+def extract_prose_records(doc_id: str, norm: NormalizedText, sections: list[Section],
+                          title: str = "", province: str = "") -> list[Task | Target]:
+    """Prose Targets and Tasks of one document, in document order."""
+    by_id = {s.id: s for s in sections}
+    default_year = plan_year(title)
+    out: list[Task | Target] = []
+    for part in sections:
+        if part.kind != "part":
+            continue
+        role = part_role(part)
+        if role is None:
+            continue
+        for node in _under(sections, by_id, part):
+            if node.children or node.kind not in {"item", "subitem", "letter", "bullet"}:
+                continue
+            if role == "target":
+                out.extend(targets_from_node(doc_id, norm, node, by_id, default_year))
+            else:
+                out.extend(tasks_from_node(doc_id, norm, node, by_id))
+    return out
