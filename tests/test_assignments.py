@@ -1,0 +1,88 @@
+"""Ownership from "Tổ chức thực hiện": references resolved to sections, applied to prose tasks."""
+from __future__ import annotations
+
+from ingest.assignments import _groups, heading_agencies
+
+
+def _assignments(doc, agency, role="lead"):
+    return [a for a in doc.assignments() if a.agency == agency and a.role == role]
+
+
+def test_reference_groups_parse():
+    groups = _groups("được nêu tại điểm c, điểm d, mục 4; điểm 5.2, mục 5 phần III của Kế hoạch")
+    assert groups == [[("điểm", ["c"]), ("điểm", ["d"]), ("mục", ["4"])],
+                      [("điểm", ["5.2"]), ("mục", ["5"]), ("phần", ["III"])]]
+    assert _groups("tại điểm 1.3, 1.4 và 1.5 khoản 1 Mục III") == [
+        [("điểm", ["1.3", "1.4", "1.5"]), ("khoản", ["1"]), ("Mục", ["III"])]]
+    # words that merely start like a reference are not one
+    assert _groups("các điểm du lịch, mục tiêu phát triển phần mềm") == []
+
+
+def test_heading_agencies():
+    assert heading_agencies("Sở Tài chính, Sở Kế hoạch và Đầu tư") == ["Sở Tài chính", "Sở Kế hoạch và Đầu tư"]
+    assert heading_agencies("Văn phòng UBND tỉnh Chủ trì tổ chức thực hiện") == ["Văn phòng Ủy ban nhân dân tỉnh"]
+
+
+def test_thanh_hoa_2020_health_tasks_owned_by_so_y_te(parsed_docs):
+    doc = parsed_docs["thanh-hoa-ke-hoach-cds-2020"]
+    (lead,) = _assignments(doc, "Sở Y tế")
+    assert [p.split(" › ")[-1] for p in lead.section_paths] == ["5.1. Chuyển đổi số trong lĩnh vực y tế"]
+    assert "điểm 5.1, mục 5, phần III" in lead.sentence
+    # the same agency also "carries out" mục 3 of part V: a perform role, not a lead
+    (perform,) = _assignments(doc, "Sở Y tế", "perform")
+    assert perform.section_paths == ["V. TỔ CHỨC THỰC HIỆN › 3. Các sở, ban, ngành, UBND cấp huyện, các đơn vị liên quan"]
+    health = [t for t in doc.tasks() if "› 5.1. Chuyển đổi số trong lĩnh vực y tế" in t.section]
+    assert len(health) == 5
+    for t in health:
+        assert t.lead == ["Sở Y tế"] and t.source == "assignment"
+        assert "điểm 5.1" in t.assigned_by.quote
+        assert doc.source_text[t.assigned_by.start:t.assigned_by.end].startswith("Chủ trì tổ chức")
+
+
+def test_thanh_hoa_2020_education_tasks(parsed_docs):
+    doc = parsed_docs["thanh-hoa-ke-hoach-cds-2020"]
+    (lead,) = _assignments(doc, "Sở Giáo dục và Đào tạo")
+    assert [p.split(" › ")[-2:] for p in lead.section_paths] == [
+        ["4. Nhiệm vụ phát triển xã hội số", "c)"], ["4. Nhiệm vụ phát triển xã hội số", "d)"],
+        ["5. Một số lĩnh vực cần ưu tiên chuyển đổi số", "5.2. Chuyển đổi số trong lĩnh vực giáo dục"]]
+    led = [t for t in doc.tasks() if t.lead == ["Sở Giáo dục và Đào tạo"]]
+    assert len(led) == 9  # 4.c, 4.d and the seven letters of 5.2
+    assert any(t.text.startswith("Đào tạo tiếng Anh và kỹ năng sử dụng CNTT") for t in led)
+    # a point letter shared by several items resolves to the one that names the agency
+    (press,) = [a for a in doc.assignments() if a.agency == "Báo Thanh Hóa"]
+    assert press.section_paths[0].endswith("› 1.1. Nhận thức đóng vai trò quyết định trong chuyển đổi số › d)")
+
+
+def test_binh_dinh_cong_thuong_two_nodes(parsed_docs):
+    doc = parsed_docs["binh-dinh-59-kh-ubnd-2022"]
+    (lead,) = _assignments(doc, "Sở Công Thương")
+    assert "khoản 3 Mục III; điểm 5.6 khoản 5 mục III" in lead.sentence
+    assert lead.section_paths == [
+        "III. NHIỆM VỤ, GIẢI PHÁP CHỦ YẾU CHUYỂN ĐỔI SỐ › 3. Nhiệm vụ, giải pháp phát triển kinh tế số",
+        "III. NHIỆM VỤ, GIẢI PHÁP CHỦ YẾU CHUYỂN ĐỔI SỐ › 5. Chuyển đổi số trong một số ngành, lĩnh vực "
+        "cần ưu tiên › 5.6. Chuyển đổi số trong lĩnh vực năng lượng",
+    ]
+    ids = {s.id: s for s in doc.sections}
+    assert [ids[i].number for i in lead.section_ids] == ["3", "5.6"]
+    # a named agency beats the "các khoản 1, 2, 3, 4" group assignment on the same item
+    kinh_te = [t for t in doc.tasks() if "› 3. Nhiệm vụ, giải pháp phát triển kinh tế số" in t.section
+               and t.source == "assignment"]
+    assert kinh_te and all(t.lead == ["Sở Công Thương"] for t in kinh_te)
+
+
+def test_binh_dinh_shared_lead_and_perform(parsed_docs):
+    doc = parsed_docs["binh-dinh-59-kh-ubnd-2022"]
+    edu = [t for t in doc.tasks() if "› 5.2. Chuyển đổi số trong lĩnh vực giáo dục" in t.section]
+    assert len(edu) == 4
+    assert all(t.lead == ["Sở Giáo dục và Đào tạo", "Sở Lao động, Thương binh và Xã hội"] for t in edu)
+    # "Triển khai các nhiệm vụ … tại điểm 5.3" without "chủ trì": perform, used when nobody leads
+    (nhnn,) = [a for a in doc.assignments() if a.agency == "Ngân hàng Nhà nước"]
+    assert nhnn.role == "perform"
+    bank = [t for t in doc.tasks() if "› 5.3. Chuyển đổi số trong lĩnh vực tài chính - ngân hàng" in t.section]
+    assert len(bank) == 3 and all(t.lead == ["Ngân hàng Nhà nước"] for t in bank)
+
+
+def test_part_reference_by_roman_muc(parsed_docs):
+    doc = parsed_docs["thanh-hoa-258-kh-ubnd-2024"]
+    (lead,) = _assignments(doc, "Sở Y tế")
+    assert lead.section_paths == ["IV. LỰA CHỌN NHIỆM VỤ TRỌNG TÂM LÀM KHÂU ĐỘT PHÁ THỰC HIỆN THEO…"]
