@@ -1,0 +1,67 @@
+"""PDF (.pdf, pdfplumber): text and native tables per page, in reading order.
+
+Table areas are cut out of the page text (so a table is not read twice) and the rendered table
+is placed where it stood on the page, between the text lines above and below it.
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from ingest.errors import IngestError
+from ingest.loaders.registry import TextBuilder, register
+from ingest.records import LoadedDocument
+
+
+def _outside(bboxes: list[tuple[float, float, float, float]]):
+    def keep(obj) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        cx = (obj["x0"] + obj["x1"]) / 2
+        cy = (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in bboxes)
+
+    return keep
+
+
+def _page_blocks(page) -> list[tuple[float, str, object]]:
+    """(top, kind, content) for the text lines and tables of one page."""
+    tables = [t for t in page.find_tables() if t.bbox]
+    blocks: list[tuple[float, str, object]] = []
+    for t in tables:
+        rows = t.extract()
+        if rows:
+            blocks.append((t.bbox[1], "table", rows))
+    text_page = page.filter(_outside([t.bbox for t in tables])) if tables else page
+    for ln in text_page.extract_text_lines(layout=False, strip=True):
+        if ln["text"].strip():
+            blocks.append((ln["top"], "line", ln["text"]))
+    blocks.sort(key=lambda b: (b[0], b[1] != "table"))
+    return blocks
+
+
+@register(".pdf", requires=("pdfplumber",), install="pdfplumber")
+def load_pdf(path: Path, data: bytes) -> LoadedDocument:
+    import pdfplumber
+
+    if not data.lstrip().startswith(b"%PDF-"):
+        raise IngestError(path, "corrupt PDF (no %PDF header)")
+    out = TextBuilder()
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            if not pdf.pages:
+                raise IngestError(path, "PDF has no pages")
+            for page in pdf.pages:
+                for _top, kind, content in _page_blocks(page):
+                    if kind == "table":
+                        out.table(content)
+                    else:
+                        out.line(content)
+    except IngestError:
+        raise
+    except Exception as exc:  # pdfminer raises many types for broken files
+        raise IngestError(path, f"corrupt or unreadable PDF ({type(exc).__name__}: {exc})") from exc
+    text = out.text()
+    if not text.strip():
+        raise IngestError(path, "PDF has no text layer (a scanned image?); run OCR on it first")
+    return LoadedDocument(path=str(path), text=text, encoding="utf-8", tables=out.tables)
