@@ -25,7 +25,12 @@ def supported_suffixes() -> set[str]:
     for name in ("SUPPORTED_SUFFIXES", "SUFFIXES", "supported_suffixes"):
         value = getattr(loaders, name, None)
         if value is not None:
-            return set(value() if callable(value) else value)
+            found = set(value() if callable(value) else value)
+            # suffixes whose loader misses a library are still listed, so they get reported
+            missing = getattr(loaders, "unavailable_suffixes", None)
+            if callable(missing):
+                found |= set(missing())
+            return found
     registry = getattr(loaders, "LOADERS", None)
     if isinstance(registry, dict):
         return set(registry)
