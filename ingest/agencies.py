@@ -229,12 +229,14 @@ def split_agencies(cell: str) -> list[str]:
 
 _RUN_TOGETHER = re.compile(
     r"\s+(?=(?:Sở|UBND|Ủy ban|Cục|Công an|Ngân hàng|Trung tâm|các doanh nghiệp|các DN)\s)")
-_NO_CUT_BEFORE = {"của", "và", "với", "thuộc", "tại", "cho", "các", "là"}
+_NO_CUT_BEFORE = {"của", "và", "với", "thuộc", "tại", "cho", "các", "là", "phòng", "tịch", "nhánh", "đạo"}
 
 
 def _split_run_together(piece: str) -> list[str]:
     """Cut "Sở Giáo dục và Đào tạo Sở Lao động TB và XH" before the second agency head; also
     "A và UBND …" when both sides are agencies."""
+    if _key(piece) in _BY_KEY:
+        return [piece]
     parts: list[str] = []
     last = 0
     for m in _RUN_TOGETHER.finditer(piece):

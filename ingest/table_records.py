@@ -1,0 +1,184 @@
+"""Table rows -> typed records (Task, Target, Project), with agencies in canonical form.
+
+The table kind comes from its columns: a "Tên dự án" column makes projects, indicator columns
+("chỉ tiêu", "mục tiêu", year value columns) make targets, anything else tasks. Group rows ("A",
+"I", "ĐẾN NĂM 2025") are not records: they extend the section path of the rows below and, for
+targets without a year column, give the year of their values.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ingest.agencies import normalize_agencies
+from ingest.normalize import fold
+from ingest.records import NormalizedText, Project, Target, Task, content_id
+from ingest.tables import Table, TableRow, find_tables, is_group_marker
+
+SEP = " › "
+
+
+def extract_table_records(
+    doc_id: str,
+    norm: NormalizedText,
+    province: str,
+    section_path_at: Callable[[int], str] | None = None,
+) -> list[Task | Target | Project]:
+    """Records from every table of a document. start/end are source offsets.
+
+    section_path_at(norm_offset) gives the section path containing a table; without it the
+    path comes from the table's own title lines ("PHỤ LỤC I", or the heading just above).
+    """
+    out: list[Task | Target | Project] = []
+    for table in find_tables(norm):
+        base = section_path_at(table.start) if section_path_at else _title_path(table)
+        out.extend(table_records(doc_id, table, norm, province, base or ""))
+    return out
+
+
+def table_kind(table: Table) -> str:
+    text_cols = [fold(c.name) for c in table.columns if c.role == "text"]
+    if any("du an" in h for h in text_cols):
+        return "project"
+    if table.role_index("value", "baseline") or any(re.search(r"chi tieu|muc tieu", h) for h in text_cols):
+        return "target"
+    return "task"
+
+
+def table_records(
+    doc_id: str, table: Table, norm: NormalizedText, province: str, base: str
+) -> list[Task | Target | Project]:
+    kind = table_kind(table)
+    groups: list[tuple[int, str, int | None]] = []  # (level, label, year)
+    out: list[Task | Target | Project] = []
+    for row in table.rows:
+        if _is_group(table, row):
+            marker, title = _cell(table, row, "num"), _cell(table, row, "text")
+            level = _group_level(marker, title, groups)
+            groups = [g for g in groups if g[0] < level]
+            ym = re.search(r"(?:đến|năm)\s+(20\d\d)", title, re.I)
+            groups.append((level, f"{marker}. {title}" if marker else title, int(ym.group(1)) if ym else None))
+            continue
+        if not _cell(table, row, "text"):
+            continue
+        section = SEP.join([p for p in [base, *(g[1] for g in groups)] if p])
+        year = next((g[2] for g in reversed(groups) if g[2]), None)
+        start, end = norm.to_source(row.start, row.end)
+        rec = _record(kind, doc_id, table, row, province, section, year)
+        rec.start, rec.end = start, end
+        out.append(rec)
+    return out
+
+
+# --- one row -----------------------------------------------------------------------------------
+
+
+def _record(kind: str, doc_id: str, table: Table, row: TableRow, province: str, section: str, year: int | None):
+    number = _cell(table, row, "num") or None
+    text = _cell(table, row, "text")
+    lead = normalize_agencies(_cell(table, row, "lead"), province)
+    partners = normalize_agencies(_cell(table, row, "partner"), province)
+    executors = normalize_agencies(_cell(table, row, "exec"), province)
+    if not lead and partners:  # the lead cell slid into the partner column (merged/shifted cell)
+        lead, partners = partners, []
+    partners = [p for p in [*partners, *executors] if p not in lead]
+    legal = _cell(table, row, "legal") or None
+    note = _cell(table, row, "note") or None
+    if kind == "project":
+        return Project(
+            id=content_id(doc_id, "project", number, text), doc_id=doc_id, section=section, row=number,
+            name=text, owner=lead, purpose=_cell(table, row, "purpose") or None,
+            scope=_cell(table, row, "scope") or None, legal_basis=legal, note=note,
+        )
+    if kind == "target":
+        values: dict[str, str] = {}
+        for i in table.role_index("value"):
+            v = row.text(i)
+            if v and table.columns[i].year:
+                values[str(table.columns[i].year)] = v
+        if not table.role_index("value") and year:
+            phrase = value_phrase(text)
+            if phrase:
+                values[str(year)] = phrase
+        bi = table.role_index("baseline")
+        baseline = row.text(bi[0]) if bi else ""
+        return Target(
+            id=content_id(doc_id, "target", number, text), doc_id=doc_id, section=section, row=number,
+            indicator=text, baseline=baseline or None,
+            baseline_year=table.columns[bi[0]].year if bi and baseline else None,
+            baseline_source=_cell(table, row, "source") or None, values=values,
+            unit=_cell(table, row, "unit") or None, owners=lead, partners=partners, legal_basis=legal,
+        )
+    timeframe = _cell(table, row, "time") or None
+    start_year, end_year = years_of(timeframe)
+    return Task(
+        id=content_id(doc_id, "task", number, text), doc_id=doc_id, section=section, row=number,
+        text=text, lead=lead, partners=partners, timeframe=timeframe, start_year=start_year,
+        end_year=end_year, note=note,
+    )
+
+
+def _cell(table: Table, row: TableRow, role: str) -> str:
+    """Text of the row's cells with this role, joined (tables rarely repeat a role)."""
+    return "; ".join(t for t in (row.text(i) for i in table.role_index(role)) if t)
+
+
+def _is_group(table: Table, row: TableRow) -> bool:
+    if row.group:
+        return True
+    if table.layout == "lines":
+        return False
+    others = [i for i, c in enumerate(table.columns) if c.role not in ("num", "text")]
+    return bool(_cell(table, row, "text")) and not any(row.text(i) for i in others)
+
+
+def _group_level(marker: str, title: str, groups: list[tuple[int, str, int | None]]) -> int:
+    """Nesting level of a group row: upper-case titles, then letters, roman numerals, numbers.
+
+    "I", "V", "X" are roman unless they continue a letter sequence ("B" then "C")."""
+    letters = [c for c in title if c.isalpha()]
+    if letters and all(c.isupper() for c in letters):
+        return 0  # "ĐẾN NĂM 2025", "PHÁT TRIỂN NỀN MÓNG …"
+    m = (marker or "").rstrip(".")
+    if re.fullmatch(r"[A-Z]", m):
+        if m not in "IVXLC":
+            return 1
+        prev_letter = chr(ord(m) - 1)
+        if any(g[0] == 1 and g[1].startswith(prev_letter + ".") for g in groups):
+            return 1
+        return 2
+    if is_group_marker(m):
+        return 2
+    return 3
+
+
+def years_of(timeframe: str | None) -> tuple[int | None, int | None]:
+    """"2023-2025" -> (2023, 2025); "2023" -> (2023, 2023); "Khi có hướng dẫn" -> (None, None)."""
+    ys = [int(y) for y in re.findall(r"\b(20\d\d)\b", timeframe or "")]
+    return (min(ys), max(ys)) if ys else (None, None)
+
+
+_PHRASE = re.compile(
+    r"(?:(?:trên|dưới|tối thiểu|ít nhất|khoảng|đạt|hơn|từ)\s+)?\d+(?:[.,]\d+)?\s*%"
+    r"(?:\s*(?:đến|-)\s*\d+(?:[.,]\d+)?\s*%)?",
+    re.I,
+)
+
+
+def value_phrase(text: str) -> str | None:
+    """The single percentage phrase of a target sentence ("… trên 80%." -> "trên 80%"), or None
+    when there is none or several (then the value is not clearly one figure)."""
+    found = [m.group(0).strip() for m in _PHRASE.finditer(text)]
+    return found[0] if len(found) == 1 else None
+
+
+def _title_path(table: Table) -> str:
+    """Section path from the lines above the header: "PHỤ LỤC I", else the nearest heading."""
+    for ln in table.title:
+        m = re.match(r"^(PHỤ LỤC|Phụ lục)(\s+[\dIVXLC]+)?\s*:?\s*$", ln)
+        if m:
+            return ln.rstrip(" :")
+    for ln in reversed(table.title):
+        if re.match(r"^(\d{1,2}(\.\d{1,2})*\.|[IVX]{1,5}\.)\s+\S", ln):
+            return ln
+    return ""
