@@ -72,7 +72,7 @@ def load(path: str | Path, max_bytes: int = MAX_BYTES) -> LoadedDocument:
     size = path.stat().st_size
     if size > max_bytes:
         raise IngestError(
-            path, f"file is too large ({size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.1f} MB)"
+            path, f"file is too large ({size:,} bytes; the limit is {max_bytes:,} bytes)"
         )
     if ld.missing():
         raise IngestError(path, _missing_message(suffix, ld))
