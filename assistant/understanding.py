@@ -1,0 +1,192 @@
+"""Question understanding: intent, slots (province, years, agencies, document hints), language.
+
+Pure text work, no index access: `understand(question)` returns a `Question` record that the
+retriever (filters, query expansion) and the composer (which answer shape) read. Matching is
+done on folded text so unaccented questions ("ai chu tri ...") are understood like accented ones.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.agencies import agency_aliases, find_agencies
+from ingest.normalize import fold
+
+from assistant.glossary import english_terms, find_provinces
+
+INTENTS = ("owner", "target", "deadline", "list_agency", "list_year", "document", "general",
+           "greeting", "out_of_scope")
+
+_EN_WORDS = {
+    "what", "who", "which", "when", "how", "is", "are", "the", "of", "in", "for", "does", "do",
+    "should", "share", "target", "plan", "and", "by", "with", "list", "tasks", "leads", "lead",
+    "many", "much", "percent", "percentage", "responsible", "deadline", "will", "have", "has",
+    "there", "a", "an", "to", "province", "be", "their", "its", "what's", "whats", "year",
+}
+_VI_ASCII_WORDS = {
+    "ai", "cua", "o", "nao", "bao", "nhieu", "chu", "tri", "nam", "muc", "tieu", "ty", "le",
+    "so", "ke", "hoach", "thuc", "hien", "trien", "khai", "la", "gi", "khi", "cac", "nhung",
+    "va", "co", "duoc", "den", "dan", "tinh", "xay", "dung", "phan", "mem", "quan", "ly", "tram",
+}
+
+# Patterns on folded text. Order matters only through the priority in `_intent`.
+_P = {
+    "greeting": re.compile(
+        r"^\s*(xin chao|chao( ban| ad| admin)?|hello|hi|hey|alo|cam on|thanks?( you)?|help|tro giup|huong dan"
+        r"|ban (la ai|lam duoc gi|co the lam gi|giup duoc gi)|what can you do|who are you)\b[\s!?.]*$"),
+    "owner": re.compile(
+        r"\b(ai|so nao|co quan nao|don vi nao|nhung don vi nao|nhung co quan nao|nhung so nao|ben nao)\b"
+        r"|\bdo ai\b|\bgiao (cho )?(ai|so nao|co quan nao|don vi nao)\b|\bchu tri\b(?!.*\bnhung nhiem vu\b)"
+        r"|\bwho\b|\bwhich (agency|department|office|body|unit|agencies|departments)\b|\bin charge\b"
+        r"|\bresponsible\b"),
+    "target": re.compile(
+        r"\bbao nhieu\b|\bmuc tieu\b|\bchi tieu\b|\bty le\b|\bty trong\b|\bphan tram\b|%|\bdat (muc )?bao\b"
+        r"|\btarget|\bgoal|\bshare\b|\bpercent|\bhow (many|much)\b|\brate\b|\bproportion\b"),
+    "deadline": re.compile(
+        r"\bkhi nao\b|\bbao gio\b|\bthoi gian (nao|thuc hien|hoan thanh)\b|\blo trinh\b|\bthoi han\b"
+        r"|\bnam nao\b|\bwhen\b|\bdeadline\b|\btimeline\b|\bby what year\b|\btimeframe\b"),
+    "list": re.compile(
+        r"\b(nhung|cac) (nhiem vu|du an|viec|chuong trinh|noi dung)\b.*\bnao\b|\bliet ke\b"
+        r"|\b(nhiem vu|du an|viec) (gi|nao)\b|\bgom nhung\b|\bwhat (tasks|projects)\b|\blist\b|\bwhich (tasks|projects)\b"),
+    "document": re.compile(
+        r"\b(ke hoach|de an|van ban) (nao|so may|gi)\b|\bban hanh (ngay|khi|nam) ?(nao)?\b|\bso hieu\b"
+        r"|\bco nhung (ke hoach|van ban|tai lieu)\b|\bwhich (plans|documents)\b|\bwhat (plans|documents)\b"
+        r"|\bcac (ke hoach|van ban|tai lieu) (nao|hien co)\b|\bissued\b"),
+}
+
+# Words that carry no topic (question words, fillers, generic plan vocabulary), folded.
+# "so" stays: it is "số" (digital) as often as "sở"; agencies are removed by name beforehand.
+_STOP_VI = set("""
+ai la gi nao bao nhieu khi cua o tai trong va voi cho den nam do duoc co cac nhung mot the thi sao
+con hay giup toi minh xin hoi biet theo ve tu ra vao de dat muc tieu chi ke hoach
+tinh chu tri nhiem vu thuc hien trien khai dang se da bi phai can muon yeu cau
+hien nay hoac kia ay hon it nhat toi thieu toi da khoang gan khong vay a nhe u
+""".split())
+_STOP_EN = set("""
+what who which when how is are the of in for does do should share target targets plan plans and by
+with list tasks leads lead many much percent percentage responsible deadline will have has there a
+an to be their its year years province provinces s what's at on from as it this that
+""".split())
+
+
+@dataclass
+class Question:
+    text: str  # the (standalone) question as asked
+    language: str  # "vi" | "en"
+    intent: str
+    provinces: list[str] = field(default_factory=list)  # every province named (canonical)
+    years: list[int] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)  # canonical names mentioned
+    doc_hints: list[str] = field(default_factory=list)  # "5046/KH-UBND", "de an", "2020" …
+    topic: list[str] = field(default_factory=list)  # folded content words
+    expansions: list[str] = field(default_factory=list)  # Vietnamese terms for English words, aliases
+    wants_owner: bool = False  # also asked "who" next to another intent
+    wants_time: bool = False  # also asked "when" next to another intent
+
+    @property
+    def province(self) -> str | None:
+        return self.provinces[0] if self.provinces else None
+
+    @property
+    def year(self) -> int | None:
+        return self.years[-1] if self.years else None
+
+    def search_text(self) -> str:
+        """The query sent to retrieval: the question plus Vietnamese expansions."""
+        extra = [e for e in self.expansions if fold(e) not in fold(self.text)]
+        return " ".join([self.text, *extra]).strip()
+
+
+def detect_language(text: str) -> str:
+    """"en" when the question reads as English, else "vi" (accented or not)."""
+    if re.search(r"[^\x00-\x7f]", text):
+        # Vietnamese letters; a quoted Vietnamese term inside English stays English
+        words = re.findall(r"[a-zA-Z']+", text.lower())
+        en = sum(w in _EN_WORDS for w in words)
+        return "en" if en >= 3 and en * 3 >= len(words) else "vi"
+    words = re.findall(r"[a-z']+", text.lower())
+    en = sum(w in _EN_WORDS for w in words)
+    vi = sum(w in _VI_ASCII_WORDS for w in words)
+    return "en" if en > vi else "vi"
+
+
+def find_years(text: str) -> list[int]:
+    return [int(y) for y in re.findall(r"(?<!\d)(20[1-4]\d)(?!\d)", text)]
+
+
+def _doc_hints(folded: str) -> list[str]:
+    hints = [m.group(0) for m in re.finditer(r"\b\d{1,5}\s*/\s*(kh|qd|nq|tb|cv)[-\w]*", folded)]
+    if re.search(r"\bde an\b|\bscheme\b", folded):
+        hints.append("de an")
+    m = re.search(r"\b(ke hoach|plan)( chuyen doi so| cds)?( (nam|of|from))? (20\d\d)\b", folded)
+    if m:
+        hints.append(f"ke hoach {m.group(5)}")
+    return hints
+
+
+def _intent(folded: str, agencies: list[str]) -> tuple[str, bool, bool]:
+    if _P["greeting"].search(folded):
+        return "greeting", False, False
+    owner = bool(_P["owner"].search(folded))
+    target = bool(_P["target"].search(folded))
+    deadline = bool(_P["deadline"].search(folded))
+    listing = bool(_P["list"].search(folded))
+    if listing and (agencies or re.search(r"\bdo\b.*\bchu tri\b|\bled by\b|\bdoes .* lead\b", folded)):
+        return "list_agency", False, False
+    if listing and find_years(folded):
+        return "list_year", False, False
+    if _P["document"].search(folded) and not (owner or target):
+        return "document", False, False
+    if owner:
+        # "who leads the target X …" is an owner question even though it names a target
+        return "owner", False, deadline
+    if deadline and not re.search(r"\bbao nhieu\b|%|\bhow (many|much)\b", folded):
+        return "deadline", owner, False
+    if target:
+        return "target", False, deadline
+    if listing:
+        return "list_agency" if agencies else "general", False, False
+    return "general", False, False
+
+
+def topic_words(text: str, provinces: list[str], agencies: list[str], language: str = "vi") -> list[str]:
+    """Folded content words: the question minus question words, provinces, agencies, years."""
+    stop = _STOP_VI | _STOP_EN if language == "en" else _STOP_VI
+    f = " " + " ".join(re.sub(r"[^a-z0-9%]+", " ", fold(text)).split()) + " "
+    for name in [*provinces, *agencies, *(a for ag in agencies for a in agency_aliases(ag))]:
+        k = " ".join(re.sub(r"[^a-z0-9]+", " ", fold(name)).split())
+        if k:
+            f = f.replace(f" {k} ", " ")
+    out: list[str] = []
+    for w in f.split():
+        if w in stop or re.fullmatch(r"\d+|20\d\d", w) or len(w) < 2 and w != "%":
+            continue
+        if w not in out:
+            out.append(w)
+    return out
+
+
+def understand(question: str) -> Question:
+    """Read one (standalone) question."""
+    text = " ".join(question.split())
+    folded = fold(text)
+    language = detect_language(text)
+    provinces = find_provinces(text)
+    agencies = find_agencies(text)
+    expansions = english_terms(text) if language == "en" else []
+    if language == "en":
+        expansions += [a for a in find_agencies(" ".join(expansions)) if a not in agencies]
+    for ag in agencies:  # the abbreviation of a named agency helps the lexical leg, and vice versa
+        for alias in agency_aliases(ag)[:2]:
+            if alias not in expansions:
+                expansions.append(alias)
+        if ag not in expansions and fold(ag) not in folded:
+            expansions.append(ag)
+    intent, wants_owner, wants_time = _intent(folded, agencies)
+    base = " ".join([text, *english_terms(text)]) if language == "en" else text
+    return Question(
+        text=text, language=language, intent=intent, provinces=provinces, years=find_years(text),
+        agencies=agencies, doc_hints=_doc_hints(folded),
+        topic=topic_words(base, provinces, agencies, language), expansions=expansions,
+        wants_owner=wants_owner, wants_time=wants_time,
+    )
