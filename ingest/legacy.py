@@ -213,9 +213,15 @@ def vietnamese_score(text: str) -> int:
     return score
 
 
+# Latin-1 characters that are not Vietnamese letters; both encodings produce many of them.
+_MOJIBAKE_HINT = re.compile(r"[\xa1-\xbf\xc4-\xc7\xcb\xce\xcf\xd1\xd6-\xd8\xdb\xdc\xde\xdf\xe4-\xe7\xeb\xee\xef\xf1\xf6-\xf8\xfb\xfc\xfe\xff]")
+
+
 def detect(text: str) -> str | None:
     """TCVN3, VNI or None: the legacy encoding whose repair reads most like Vietnamese."""
     sample = text[:200_000]
+    if len(_MOJIBAKE_HINT.findall(sample)) < 3:
+        return None  # fast path: no character that Unicode Vietnamese would not use
     base = vietnamese_score(sample)
     best, best_score = None, base
     for enc in (TCVN3, VNI):

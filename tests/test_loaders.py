@@ -241,3 +241,22 @@ def test_missing_library_disables_loader_with_a_message(tmp_path, monkeypatch):
     msg = "reading .fake files needs the Python package(s) no_such_module_xyz; install with: pip install no-such-package"
     assert registry.unavailable_suffixes() == {".fake": msg}
     assert _reason(tmp_path / "a.fake") == msg
+
+
+def test_docx_typed_in_a_tcvn3_font_is_repaired(tmp_path):
+    import docx
+
+    d = docx.Document()
+    for line in ["Kinh tÕ sè ph¶i ®¸p øng nhu cÇu cña ng­êi d©n.", "C¸c nhiÖm vô träng t©m nh­ sau:"]:
+        d.add_paragraph(line)
+    t = d.add_table(rows=1, cols=2)
+    t.rows[0].cells[0].text, t.rows[0].cells[1].text = "Së Tµi chÝnh", "N¨m 2023"
+    d.save(tmp_path / "old.docx")
+    doc = load(tmp_path / "old.docx")
+    assert doc.repaired_from == "TCVN3"
+    assert doc.text == (
+        "Kinh tế số phải đáp ứng nhu cầu của người dân.\nCác nhiệm vụ trọng tâm như sau:\n\n"
+        "| Sở Tài chính | Năm 2023 |\n\n"
+    )
+    assert doc.tables[0].rows == [["Sở Tài chính", "Năm 2023"]]
+    assert doc.text[doc.tables[0].start : doc.tables[0].end] == "| Sở Tài chính | Năm 2023 |"

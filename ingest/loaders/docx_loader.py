@@ -53,4 +53,4 @@ def load_docx(path: Path, data: bytes) -> LoadedDocument:
         else:
             for line in block.text.split("\n"):  # soft line breaks inside a paragraph
                 out.line(line)
-    return LoadedDocument(path=str(path), text=out.text(), encoding="utf-8", tables=out.tables)
+    return out.build(path)

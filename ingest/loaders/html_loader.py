@@ -78,4 +78,4 @@ def load_html(path: Path, data: bytes) -> LoadedDocument:
     walker = _Walker()
     walker.walk(soup)
     walker.flush()
-    return LoadedDocument(path=str(path), text=walker.out.text(), encoding=encoding, tables=walker.out.tables)
+    return walker.out.build(path, encoding)

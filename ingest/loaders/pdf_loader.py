@@ -61,7 +61,6 @@ def load_pdf(path: Path, data: bytes) -> LoadedDocument:
         raise
     except Exception as exc:  # pdfminer raises many types for broken files
         raise IngestError(path, f"corrupt or unreadable PDF ({type(exc).__name__}: {exc})") from exc
-    text = out.text()
-    if not text.strip():
+    if not out.blocks:
         raise IngestError(path, "PDF has no text layer (a scanned image?); run OCR on it first")
-    return LoadedDocument(path=str(path), text=text, encoding="utf-8", tables=out.tables)
+    return out.build(path)

@@ -104,38 +104,52 @@ def render_table(rows: list[list[str]]) -> str:
 
 
 class TextBuilder:
-    """Builds LoadedDocument text from lines and tables, recording each table's span."""
+    """Collects lines and tables in document order, then renders the LoadedDocument text.
+
+    `build` repairs legacy font encodings (a .docx typed in .VnTime shows TCVN3 mojibake)
+    before rendering, so table spans are spans of the repaired text.
+    """
 
     def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.length = 0
-        self.tables: list[NativeTable] = []
-
-    def _add(self, s: str) -> None:
-        self.parts.append(s)
-        self.length += len(s)
-
-    def _ends_with(self, suffix: str) -> bool:
-        tail = "".join(self.parts[-3:])
-        return tail.endswith(suffix)
+        self.blocks: list[str | list[list[str]]] = []  # a line, or a table's cleaned rows
 
     def line(self, text: str) -> None:
         text = text.strip()
         if text:
-            self._add(text + "\n")
+            self.blocks.append(text)
 
     def table(self, rows: list[list[str | None]]) -> None:
         cleaned = [[clean_cell(c) for c in r] for r in rows]
         cleaned = [r for r in cleaned if any(r)]
-        if not cleaned:
-            return
-        if self.length and not self._ends_with("\n\n"):
-            self._add("\n" if self._ends_with("\n") else "\n\n")
-        start = self.length
-        body = render_table(cleaned)
-        self._add(body)
-        self.tables.append(NativeTable(rows=cleaned, start=start, end=start + len(body)))
-        self._add("\n\n")
+        if cleaned:
+            self.blocks.append(cleaned)
 
-    def text(self) -> str:
-        return "".join(self.parts)
+    def _plain(self) -> str:
+        return "\n".join(
+            b if isinstance(b, str) else "\n".join(" ".join(r) for r in b) for b in self.blocks
+        )
+
+    def build(self, path: str | Path, encoding: str = "utf-8") -> LoadedDocument:
+        from ingest import legacy
+
+        enc = legacy.detect(self._plain())
+        fix = (lambda s: legacy.repair(s, enc)) if enc else (lambda s: s)
+        parts: list[str] = []
+        length = 0
+        tables: list[NativeTable] = []
+        for b in self.blocks:
+            if isinstance(b, str):
+                piece = fix(b) + "\n"
+            else:
+                rows = [[fix(c) for c in r] for r in b]
+                if length and not parts[-1].endswith("\n\n"):
+                    parts.append("\n")  # a blank line before the table
+                    length += 1
+                body = render_table(rows)
+                tables.append(NativeTable(rows=rows, start=length, end=length + len(body)))
+                piece = body + "\n\n"
+            parts.append(piece)
+            length += len(piece)
+        return LoadedDocument(
+            path=str(path), text="".join(parts), encoding=encoding, repaired_from=enc, tables=tables
+        )
