@@ -230,9 +230,13 @@ def _joins_wrapped(logical: str, prev: str, line: str, w: _Widths) -> bool:
 
 
 def _joins_anywhere(prev: str, line: str) -> bool:
-    """In any document: a lowercase start after an unfinished line is a continuation."""
+    """In any document: a lowercase start after an unfinished long line is a continuation.
+
+    Short lines are left alone: in one-cell-per-line tables a cell may start in lowercase.
+    """
     return (
-        line[0].islower()
+        len(prev) >= 50
+        and line[0].islower()
         and not _TERMINAL.search(prev)
         and not _starts_structure(line)
         and not _is_table_line(prev)
