@@ -194,6 +194,29 @@ def tasks_from_node(doc_id: str, norm: NormalizedText, node: Section, by_id: dic
     )]
 
 
+# "2. Đơn vị chủ trì:  Sở Y tế": a field of a task card, not a task of its own
+_RE_CARD_FIELD = re.compile(
+    r"^(?:Đơn vị (?P<lead>chủ trì)|Đơn vị (?P<partner>phối hợp)|Cơ quan (?P<lead2>chủ trì)|Căn cứ|Sự cần thiết"
+    r"|Quy mô|Lộ trình|Thời gian|Mục tiêu|Kinh phí|Nhiệm vụ)[^:]{0,30}:\s*(?P<value>.*)$", re.IGNORECASE)
+
+
+def _card_owners(parent: Section, by_id: dict[str, Section]) -> tuple[list[str], list[str]]:
+    """Lead and partners named by "Đơn vị chủ trì: …" / "Đơn vị phối hợp: …" children of a node."""
+    mod = _agencies()
+    lead: list[str] = []
+    partners: list[str] = []
+    for cid in parent.children:
+        m = _RE_CARD_FIELD.match(by_id[cid].title)
+        if not m or not m.group("value") or mod is None:
+            continue
+        names = mod.normalize_agencies(m.group("value")) if hasattr(mod, "normalize_agencies") else []
+        if m.group("lead") or m.group("lead2"):
+            lead += [n for n in names if n not in lead]
+        elif m.group("partner"):
+            partners += [n for n in names if n not in partners]
+    return lead, partners
+
+
 def extract_prose_records(doc_id: str, norm: NormalizedText, sections: list[Section],
                           title: str = "", province: str = "") -> list[Task | Target]:
     """Prose Targets and Tasks of one document, in document order."""
@@ -211,6 +234,15 @@ def extract_prose_records(doc_id: str, norm: NormalizedText, sections: list[Sect
                 continue
             if role == "target":
                 out.extend(targets_from_node(doc_id, norm, node, by_id, default_year))
-            else:
-                out.extend(tasks_from_node(doc_id, norm, node, by_id))
+                continue
+            if node.kind in {"item", "subitem"} and _RE_CARD_FIELD.match(node.title) \
+                    and not node.title.lower().startswith("nhiệm vụ"):
+                continue
+            tasks = tasks_from_node(doc_id, norm, node, by_id)
+            card_lead, card_partners = _card_owners(part, by_id)
+            for t in tasks:
+                if not t.lead and card_lead:
+                    t.lead = list(card_lead)
+                t.partners += [p for p in card_partners if p not in t.partners and p not in t.lead]
+            out.extend(tasks)
     return out

@@ -51,9 +51,14 @@ def test_prose_targets_year_from_plan_title(parsed_docs):
 def test_prose_tasks_inline_lead(parsed_docs):
     doc = parsed_docs["thanh-hoa-258-kh-ubnd-2024"]
     tasks = [t for t in doc.tasks() if t.source in {"prose", "assignment"}]
-    assert len(tasks) == 51
+    assert len(tasks) == 45
     (ai,) = [t for t in tasks if t.text.startswith("Nghiên cứu triển khai Trợ lý ảo")]
     assert ai.section == "III. NHIỆM VỤ, GIẢI PHÁP › 6. Chính quyền số" and ai.row is None
+    # a task card ("1. Nhiệm vụ: …", "2. Đơn vị chủ trì: Sở Y tế", "3. Đơn vị phối hợp: …"):
+    # its fields are not tasks, its owners go to the card's tasks
+    assert not any(t.text.startswith("Đơn vị chủ trì") for t in tasks)
+    (vneid,) = [t for t in tasks if t.text.startswith("Triển khai liên thông dữ liệu Sổ sức khỏe điện tử")]
+    assert vneid.lead == ["Sở Y tế"] and vneid.partners[:2] == ["Công an tỉnh", "Bảo hiểm xã hội tỉnh"]
 
 
 def test_parse_corpus_survives_bad_files(tmp_path, plans_dir):
