@@ -94,7 +94,7 @@ def _retone(m: re.Match[str]) -> str:
     if base[-2:] not in _OLD_STYLE_RHYMES or len(base) != len(word):
         return word  # the rhyme carries other marks (oă, uê, ...) or is not a plain vowel pair
     if base[-3:-2] in ("a", "e", "i", "o", "u", "y", "ư", "ơ", "ô", "â", "ê", "ă"):
-        return word  # a longer vowel cluster ("ngoa" in "ngoái"? no final) — leave it
+        return word  # part of a longer vowel cluster: not one of the three rhymes
     if base[-2:] == "uy" and base[-3:-2] == "q":
         return word  # "qu" is the onset: the tone belongs on y ("quý")
     if base[-2:] == "oa" and base[-3:-2] == "g" and base[-4:-3] == "i":
