@@ -1,0 +1,460 @@
+"""Grounded answers: from records (owner, target, deadline, lists) or extractive sentences.
+
+The composer never writes a fact the sources do not state: owners, figures and timeframes are
+copied from records, other answers are sentences copied from the retrieved chunks. Every
+statement carries a numbered citation [n] whose quote is the source text slice (whitespace
+normalized) at its start/end offsets. Without enough evidence it abstains and says what the
+plans cover.
+
+Evidence is measured by `coverage`: the IDF-weighted share of the question's topic words found
+in a text. The abstention threshold is calibrated on the dev set (bench/ask.py --calibrate).
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ingest.normalize import fold
+
+from assistant.answer_types import Answer, AnswerCitation
+from assistant.glossary import province_key
+from assistant.understanding import Question
+
+ABSTAIN_COVERAGE = 0.5  # calibrated on dev.jsonl, see bench/ask.py --calibrate
+
+
+# -- text helpers (pure) -------------------------------------------------------------------
+def words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9%]+", fold(text))
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Spans of sentences/lines/table cells in `text` (bullets and rows end at newlines)."""
+    spans = []
+    for m in re.finditer(r"[^\n]+", text):
+        line_start = m.start()
+        for s in re.finditer(r"[^.;|]+(?:[.;](?!\d)|$|\|)?", m.group(0)):
+            seg = s.group(0)
+            if len(seg.strip(" |-+.;")) >= 3:
+                a = line_start + s.start() + (len(seg) - len(seg.lstrip(" |-+")))
+                b = line_start + s.end()
+                spans.append((a, b))
+    return spans
+
+
+def locate(source: str, start: int, end: int, snippet: str) -> tuple[int, int]:
+    """Source span of `snippet` inside source[start:end] (accents and spacing may differ)."""
+    ws = snippet.split()
+    if not ws:
+        return start, end
+    region = source[start:end]
+    pat = r"\s+".join(re.escape(fold(w)) for w in ws)
+    folded = fold(region)
+    if len(folded) == len(region):
+        m = re.search(pat, folded)
+        if m:
+            return start + m.start(), start + m.end()
+    return start, end
+
+
+class Vocabulary:
+    """Document frequencies of folded words over all chunks, for IDF-weighted coverage."""
+
+    def __init__(self, texts: list[str]):
+        self.n = max(1, len(texts))
+        self.df: Counter[str] = Counter()
+        for t in texts:
+            self.df.update(set(words(t)))
+
+    def idf(self, word: str) -> float:
+        return math.log((self.n + 1) / (self.df.get(word, 0) + 0.5))
+
+    def coverage(self, topic: list[str], text: str) -> float:
+        if not topic:
+            return 0.0
+        present = set(words(text))
+        total = sum(self.idf(w) for w in topic)
+        return sum(self.idf(w) for w in topic if w in present) / total if total else 0.0
+
+
+# -- documents -------------------------------------------------------------------------------
+def doc_label(meta: dict, language: str) -> str:
+    """How an answer names a document: title, number, and its kind when it is not a plan."""
+    title = meta.get("title") or meta.get("doc_id", "")
+    number = meta.get("number")
+    kind = meta.get("kind") or "plan"
+    if language == "en":
+        label = f"{title}" + (f" (No. {number})" if number else "")
+        if kind == "news":
+            label += " — a news report of a draft scheme, not an adopted plan"
+        elif kind != "plan":
+            label += f" — a {kind}, not a plan"
+        return label
+    label = f"{title}" + (f" (số {number})" if number else "")
+    if kind == "news":
+        label += " — đây là bản tin báo chí về dự thảo đề án, không phải kế hoạch ban hành"
+    elif kind != "plan":
+        label += f" — văn bản loại {kind}, không phải kế hoạch"
+    return label
+
+
+@dataclass
+class Evidence:
+    """A statement to cite: doc, section and a source span."""
+
+    doc_id: str
+    section: str
+    start: int
+    end: int
+
+
+@dataclass
+class Draft:
+    """Answer lines plus the evidence each cites; numbering happens at the end."""
+
+    lines: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    records: list[dict] = field(default_factory=list)
+
+    def cite(self, ev: Evidence) -> int:
+        for i, e in enumerate(self.evidence):
+            if (e.doc_id, e.start, e.end) == (ev.doc_id, ev.start, ev.end):
+                return i + 1
+        self.evidence.append(ev)
+        return len(self.evidence)
+
+
+def build_citations(evidence: list[Evidence], docs: dict[str, dict], source_of) -> list[AnswerCitation]:
+    out = []
+    for n, ev in enumerate(evidence, 1):
+        src = source_of(ev.doc_id)
+        quote = " ".join(src[ev.start:ev.end].split())
+        out.append(AnswerCitation(n=n, doc_id=ev.doc_id, title=docs.get(ev.doc_id, {}).get("title", ""),
+                                  section=ev.section, quote=quote, start=ev.start, end=ev.end))
+    return out
+
+
+# -- messages ------------------------------------------------------------------------------
+def coverage_note(docs: dict[str, dict], language: str) -> str:
+    provinces = sorted({d.get("province") for d in docs.values() if d.get("province")})
+    years = sorted({int(y) for d in docs.values() for y in re.findall(r"20\d\d", f"{d.get('title')} {d.get('issued')}")})
+    span = f"{years[0]}–{years[-1]}" if years else ""
+    if language == "en":
+        return (f"The plans I hold cover {', '.join(provinces)}" + (f" (years {span})" if span else "")
+                + ". Try naming the province and the topic, e.g. \"What is Hai Duong's 2025 target "
+                "for adults with a smartphone?\"")
+    return (f"Các kế hoạch hiện có thuộc các tỉnh: {', '.join(provinces)}" + (f" (giai đoạn {span})" if span else "")
+            + ". Bạn có thể hỏi lại, nêu rõ tỉnh và nội dung, ví dụ: \"Mục tiêu 2025 của Hải Dương về tỷ lệ "
+            "dân số trưởng thành có điện thoại thông minh?\"")
+
+
+def abstain(q: Question, docs: dict[str, dict], reason: str, intent: str | None = None) -> Answer:
+    if q.language == "en":
+        msgs = {
+            "province": f"I have no plan for {', '.join(q.provinces)}, so I cannot answer this.",
+            "year": f"The plans I hold do not cover {', '.join(map(str, q.years))}.",
+            "evidence": "I could not find this in the plans I hold.",
+        }
+    else:
+        msgs = {
+            "province": f"Tôi chưa có kế hoạch nào của {', '.join(q.provinces)} nên không thể trả lời câu hỏi này.",
+            "year": f"Các kế hoạch hiện có không đề cập đến năm {', '.join(map(str, q.years))}.",
+            "evidence": "Tôi không tìm thấy thông tin này trong các kế hoạch hiện có.",
+        }
+    return Answer(question=q.text, answer=f"{msgs[reason]} {coverage_note(docs, q.language)}", abstained=True,
+                  language=q.language, intent=intent or q.intent)
+
+
+def greeting(q: Question, docs: dict[str, dict]) -> Answer:
+    if q.language == "en":
+        text = ("Hello! I answer questions about provincial digital-transformation plans: who leads a task, "
+                "targets and deadlines, with the source quoted. " + coverage_note(docs, "en"))
+    else:
+        text = ("Xin chào! Tôi trả lời câu hỏi về các kế hoạch chuyển đổi số của tỉnh: cơ quan chủ trì, chỉ tiêu, "
+                "thời hạn, kèm trích dẫn nguồn. " + coverage_note(docs, "vi"))
+    return Answer(question=q.text, answer=text, abstained=False, language=q.language, intent="greeting")
+
+
+def corpus_years(docs: dict[str, dict]) -> tuple[int, int] | None:
+    years = [int(y) for d in docs.values() for y in re.findall(r"20\d\d", f"{d.get('title')} {d.get('issued')}")]
+    return (min(years), max(years)) if years else None
+
+
+def known_province(q: Question, docs: dict[str, dict]) -> bool | None:
+    """None when no province is named; else whether the corpus holds one of them."""
+    if not q.provinces:
+        return None
+    held = {province_key(d.get("province") or "") for d in docs.values()}
+    return any(province_key(p) in held for p in q.provinces)
+
+
+# -- the composer ----------------------------------------------------------------------------
+_OWNER_FIELDS = ("lead", "owners", "owner")
+_TEXT_FIELDS = ("text", "indicator", "name")
+
+
+def owners_of(rec: dict) -> list[str]:
+    for f in _OWNER_FIELDS:
+        if rec.get(f):
+            return list(rec[f])
+    return []
+
+
+def record_text(rec: dict) -> str:
+    return next((" ".join(str(rec[f]).split()) for f in _TEXT_FIELDS if rec.get(f)), "")
+
+
+def _years_text(values: dict[str, str], years: list[int], language: str) -> str:
+    keys = [str(y) for y in years if str(y) in values] if years else sorted(values)
+    if language == "en":
+        return "; ".join(f"{k}: {values[k]}" if k.isdigit() else f"{k}: {values[k]}" for k in keys)
+    return "; ".join(f"năm {k}: {values[k]}" if k.isdigit() else f"{k}: {values[k]}" for k in keys)
+
+
+class Composer:
+    """Turns an understood question and its fused hits into a grounded Answer."""
+
+    def __init__(self, index, threshold: float = ABSTAIN_COVERAGE):
+        self.index = index
+        self.threshold = threshold
+        self.docs = {d["doc_id"]: d for d in index.documents()}
+        self.vocab = Vocabulary([f"{c.section} {c.text}" for c, _ in index.records.chunks()])
+        self._doc_records: dict[str, list[dict]] = {}
+        self._sources: dict[str, str] = {}
+
+    # -- lookups --
+    def source(self, doc_id: str) -> str:
+        if doc_id not in self._sources:
+            self._sources[doc_id] = self.index.source_text(doc_id)
+        return self._sources[doc_id]
+
+    def doc_records(self, doc_id: str) -> list[dict]:
+        if doc_id not in self._doc_records:
+            self._doc_records[doc_id] = self.index.records.query(doc_id=doc_id, limit=100000)
+        return self._doc_records[doc_id]
+
+    def records_for_chunk(self, chunk) -> list[dict]:
+        if chunk.record_id:
+            rec = self.index.records.record(chunk.record_id)
+            if rec:
+                return [rec]
+        return [r for r in self.doc_records(chunk.doc_id)
+                if r.get("kind") != "assignment" and r.get("start", 0) < chunk.end and r.get("end", 0) > chunk.start]
+
+    def evidence_score(self, q: Question, hits) -> float:
+        return max((self.vocab.coverage(q.topic, f"{h.chunk.section} {h.chunk.text}") for h in hits[:5]), default=0.0)
+
+    # -- entry point --
+    def compose(self, q: Question, hits) -> Answer:
+        if q.intent == "greeting":
+            return greeting(q, self.docs)
+        if known_province(q, self.docs) is False:
+            return abstain(q, self.docs, "province", "out_of_scope")
+        span = corpus_years(self.docs)
+        if q.years and span and all(y > span[1] or y < span[0] - 5 for y in q.years):
+            return abstain(q, self.docs, "year", "out_of_scope")
+        if q.intent == "document":
+            return self.documents_answer(q)
+        if q.intent == "list_agency" and q.agencies:
+            ans = self.list_answer(q)
+            if ans:
+                return ans
+        if q.intent == "list_year" and q.years:
+            ans = self.list_answer(q)
+            if ans:
+                return ans
+        if not hits or self.evidence_score(q, hits) < self.threshold:
+            return abstain(q, self.docs, "evidence", "out_of_scope")
+        draft = None
+        if q.intent in ("owner", "deadline"):
+            draft = self.task_draft(q, hits)
+        elif q.intent == "target":
+            draft = self.target_draft(q, hits)
+        if draft is None or not draft.lines:
+            draft = self.extractive_draft(q, hits)
+        if not draft.lines:
+            return abstain(q, self.docs, "evidence", "out_of_scope")
+        return self.finish(q, draft)
+
+    def finish(self, q: Question, draft: Draft) -> Answer:
+        cits = build_citations(draft.evidence, self.docs, self.source)
+        return Answer(question=q.text, answer="\n".join(draft.lines), abstained=False, language=q.language,
+                      intent=q.intent, citations=cits, records=draft.records)
+
+    # -- candidates --
+    def _candidates(self, q: Question, hits, want) -> list[tuple[float, dict, object]]:
+        """(score, record, chunk) for records of the top hits that `want` accepts, best first."""
+        out: dict[str, tuple[float, dict, object]] = {}
+        top = max((h.score for h in hits), default=1.0) or 1.0
+        for rank, h in enumerate(hits[:8]):
+            for rec in self.records_for_chunk(h.chunk):
+                if not want(rec):
+                    continue
+                text = f"{record_text(rec)} {rec.get('section') or ''}"
+                cov = self.vocab.coverage(q.topic, text)
+                score = cov + 0.3 * (h.score / top) - 0.01 * rank
+                if rec["id"] not in out or out[rec["id"]][0] < score:
+                    out[rec["id"]] = (score, rec, h.chunk)
+        return sorted(out.values(), key=lambda t: t[0], reverse=True)
+
+    def _where(self, rec: dict) -> str:
+        meta = self.docs.get(rec["doc_id"], {})
+        return f"{meta.get('province') or rec.get('province') or ''} — {doc_label(meta, 'vi')}"
+
+    def _label(self, doc_id: str, language: str) -> str:
+        meta = self.docs.get(doc_id, {})
+        return f"{meta.get('province', '')}, {doc_label(meta, language)}"
+
+    def _rec_evidence(self, rec: dict) -> Evidence:
+        return Evidence(rec["doc_id"], rec.get("section") or "", rec.get("start", 0), rec.get("end", 0))
+
+    # -- owner / deadline --
+    def task_draft(self, q: Question, hits) -> Draft | None:
+        if q.intent == "deadline":
+            want = lambda r: r.get("kind") in ("task", "project") and (r.get("timeframe") or owners_of(r))
+        else:
+            want = lambda r: bool(owners_of(r))
+        cands = self._candidates(q, hits, want)
+        if not cands or cands[0][0] - 0.3 < self.threshold * 0.8:
+            return None
+        score, rec, chunk = cands[0]
+        draft = Draft(records=[rec])
+        n = draft.cite(self._rec_evidence(rec))
+        owners = "; ".join(owners_of(rec))
+        partners = "; ".join(rec.get("partners") or [])
+        time = rec.get("timeframe")
+        text = record_text(rec)
+        label = self._label(rec["doc_id"], q.language)
+        if q.language == "en":
+            if q.intent == "deadline" and time:
+                line = f"Timeframe: {time} — “{text}”" + (f" (lead: {owners})" if owners else "")
+            else:
+                line = f"Lead: {owners} — “{text}”" + (f"; partners: {partners}" if partners else "") + (
+                    f"; timeframe: {time}" if time else "")
+            line += f" ({label}) [{n}]"
+        else:
+            if q.intent == "deadline" and time:
+                line = f"Thời gian thực hiện: {time} — “{text}”" + (f" (chủ trì: {owners})" if owners else "")
+            else:
+                line = f"{owners} chủ trì: “{text}”" + (f"; phối hợp: {partners}" if partners else "") + (
+                    f"; thời gian thực hiện: {time}" if time else "")
+            line += f" ({label}) [{n}]"
+        draft.lines.append(line)
+        assigned = rec.get("assigned_by")
+        if assigned and assigned.get("end"):
+            m = draft.cite(Evidence(rec["doc_id"], "", assigned["start"], assigned["end"]))
+            draft.lines[-1] = draft.lines[-1] + f"[{m}]"
+        return draft
+
+    # -- targets --
+    def target_draft(self, q: Question, hits) -> Draft | None:
+        def want(r):
+            vals = r.get("values") or {}
+            if r.get("kind") != "target" or not vals:
+                return False
+            return not q.years or any(str(y) in vals for y in q.years)
+
+        cands = self._candidates(q, hits, want)
+        if not cands:
+            return None
+        best = cands[0][0]
+        if best - 0.3 < self.threshold * 0.8:
+            return None
+        per_doc: dict[str, tuple[float, dict]] = {}
+        for score, rec, _ in cands:
+            if score >= best * 0.8 and rec["doc_id"] not in per_doc:
+                per_doc[rec["doc_id"]] = (score, rec)
+        draft = Draft()
+        for _, rec in sorted(per_doc.values(), key=lambda t: t[0], reverse=True)[:4]:
+            n = draft.cite(self._rec_evidence(rec))
+            draft.records.append(rec)
+            vals = _years_text(rec.get("values") or {}, q.years, q.language)
+            label = self._label(rec["doc_id"], q.language)
+            owners = "; ".join(owners_of(rec))
+            who = (f" (lead: {owners})" if q.language == "en" else f" (chủ trì: {owners})") if owners else ""
+            draft.lines.append(f"{label}: “{record_text(rec)}” — {vals}{who} [{n}]")
+        return draft
+
+    # -- extractive --
+    def extractive_draft(self, q: Question, hits, max_lines: int = 3) -> Draft:
+        wants_figure = q.intent == "target"
+        scored = []
+        for rank, h in enumerate(hits[:6]):
+            text = h.chunk.text
+            for a, b in split_sentences(text):
+                sent = text[a:b].strip()
+                cov = self.vocab.coverage(q.topic, f"{sent}")
+                if cov <= 0:
+                    continue
+                s = cov - 0.03 * rank
+                if wants_figure and re.search(r"\d+(?:[.,]\d+)?\s*%", sent):
+                    s += 0.15
+                if q.years and any(str(y) in f"{h.chunk.section} {sent}" for y in q.years):
+                    s += 0.1
+                scored.append((s, cov, rank, sent, h.chunk))
+        scored.sort(key=lambda t: t[0], reverse=True)
+        draft = Draft()
+        used_chunks: set[str] = set()
+        best = scored[0][0] if scored else 0
+        for s, cov, rank, sent, chunk in scored:
+            if len(draft.lines) >= max_lines or s < best * 0.75:
+                break
+            if chunk.id in used_chunks:
+                continue
+            used_chunks.add(chunk.id)
+            a, b = locate(self.source(chunk.doc_id), chunk.start, chunk.end, sent)
+            n = draft.cite(Evidence(chunk.doc_id, chunk.section, a, b))
+            heading = f" › {chunk.section}" if chunk.section and q.years else ""
+            draft.lines.append(f"{self._label(chunk.doc_id, q.language)}{heading}: “{sent}” [{n}]")
+        return draft
+
+    # -- lists and documents --
+    def list_answer(self, q: Question) -> Answer | None:
+        known = {province_key(d.get("province") or ""): d.get("province") for d in self.docs.values()}
+        province = next((known[province_key(p)] for p in q.provinces if province_key(p) in known), None)
+        if q.intent == "list_agency":
+            recs = []
+            for ag in q.agencies:
+                recs += [r for r in self.index.records.query(agency=ag, province=province, limit=1000)
+                         if r.get("kind") in ("task", "project", "target") and ag in owners_of(r)]
+        else:
+            recs = [r for y in q.years for r in self.index.records.query(kind="task", year=y, province=province, limit=1000)]
+        topic = [w for w in q.topic if w not in ("nhiem", "vu", "du", "an")] if q.intent == "list_agency" else q.topic
+        if topic:
+            recs = [r for r in recs if self.vocab.coverage(topic, f"{record_text(r)}") >= 0.6]
+        seen, uniq = set(), []
+        for r in recs:
+            key = (r["doc_id"], record_text(r))
+            if key not in seen:
+                seen.add(key)
+                uniq.append(r)
+        if not uniq:
+            return None
+        draft = Draft()
+        shown = uniq[:12]
+        for doc_id in dict.fromkeys(r["doc_id"] for r in shown):
+            draft.lines.append(f"{self._label(doc_id, q.language)}:")
+            for r in (r for r in shown if r["doc_id"] == doc_id):
+                n = draft.cite(self._rec_evidence(r))
+                draft.records.append(r)
+                time = f" ({r['timeframe']})" if r.get("timeframe") else ""
+                draft.lines.append(f"- {record_text(r)}{time} [{n}]")
+        if len(uniq) > len(shown):
+            more = len(uniq) - len(shown)
+            draft.lines.append(f"… and {more} more." if q.language == "en" else f"… và {more} mục khác.")
+        return self.finish(q, draft)
+
+    def documents_answer(self, q: Question) -> Answer:
+        keys = {province_key(p) for p in q.provinces}
+        docs = [d for d in self.docs.values() if not keys or province_key(d.get("province") or "") in keys]
+        draft = Draft()
+        for d in docs:
+            src = self.source(d["doc_id"])
+            head = re.search(r"\S[^\n]*", src)
+            a, b = (head.start(), head.end()) if head else (0, 0)
+            n = draft.cite(Evidence(d["doc_id"], "", a, b))
+            issued = f", {d['issued']}" if d.get("issued") else ""
+            draft.lines.append(f"- {d.get('province')}: {doc_label(d, q.language)}{issued} [{n}]")
+        return self.finish(q, draft)
