@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     zalo_api_base: str = "https://openapi.zalo.me"
     zalo_oauth_base: str = "https://oauth.zaloapp.com"
     zalo_token_file: Path | None = None  # default: var/zalo-token.json
+    zalo_max_retries: int = 4  # retries on -32 (rate limit) with exponential backoff
+    zalo_backoff_seconds: float = 1.0  # first backoff delay; doubles on each retry
 
     @field_validator("embed_threads")
     @classmethod

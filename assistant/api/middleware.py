@@ -1,0 +1,134 @@
+"""Protection middleware: request size limits, per-client rate limits, CORS, redacted access log.
+
+All of them answer with the one JSON error shape (413, 429, refused CORS preflight), so a widget
+or client never has to parse a plain-text error.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from urllib.parse import unquote_plus
+
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from assistant.api.errors import error_response, http_error
+from assistant.ratelimit import RateLimiter
+from assistant.redact import redact
+
+access_log = logging.getLogger("assistant.access")
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+class BodyLimitMiddleware:
+    """413 for bodies over the limit: checked on Content-Length, and counted while streaming
+    (chunked uploads have no Content-Length). Upload paths get the larger upload limit."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, max_upload_bytes: int, upload_prefixes=()):
+        self.app = app
+        self.max_bytes = max_bytes
+        self.max_upload_bytes = max_upload_bytes
+        self.upload_prefixes = tuple(upload_prefixes)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        upload = scope["path"].startswith(self.upload_prefixes)
+        limit = self.max_upload_bytes if upload else self.max_bytes
+        too_large = http_error(413, f"Request body is larger than {limit} bytes.")
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    if int(value) > limit:
+                        return await error_response(too_large)(scope, receive, send)
+                except ValueError:
+                    return await error_response(http_error(400, "Bad Content-Length."))(
+                        scope, receive, send)
+        seen = 0
+        started = False
+
+        async def counted_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise _BodyTooLarge
+            return message
+
+        async def tracked_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counted_receive, tracked_send)
+        except _BodyTooLarge:
+            if not started:
+                await error_response(too_large)(scope, receive, send)
+
+
+class RateLimitMiddleware:
+    """Token bucket per client IP on paths under `prefixes`; 429 with Retry-After."""
+
+    def __init__(self, app: ASGIApp, limiter: RateLimiter, prefixes=("/v1/",)):
+        self.app = app
+        self.limiter = limiter
+        self.prefixes = tuple(prefixes)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(self.prefixes) \
+                and scope.get("method") != "OPTIONS":
+            client = scope.get("client")
+            allowed, retry_after = self.limiter.take(client[0] if client else "unknown")
+            if not allowed:
+                err = http_error(429, f"Too many requests; try again in {retry_after} s.")
+                resp = error_response(err, headers={"Retry-After": str(retry_after)})
+                return await resp(scope, receive, send)
+        await self.app(scope, receive, send)
+
+
+class JsonCORSMiddleware(CORSMiddleware):
+    """Starlette's CORS allow-list, but a refused preflight gets the JSON error shape."""
+
+    def preflight_response(self, request_headers):
+        resp = super().preflight_response(request_headers)
+        if resp.status_code == 400:
+            detail = resp.body.decode("utf-8", "replace")
+            err = http_error(403, f"{detail}; allowed origins are configured in ASSISTANT_CORS_ORIGINS.",
+                             "cors_refused")
+            return error_response(err)
+        return resp
+
+
+class AccessLogMiddleware:
+    """One log line per request, with the query string redacted (questions travel in ?q=).
+    Uvicorn's own access log is turned off by the serve command for that reason."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        t0 = time.perf_counter()
+        status = 0
+
+        async def tracked_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked_send)
+        finally:
+            query = scope.get("query_string", b"").decode("latin-1")
+            path = scope["path"] + (("?" + redact(unquote_plus(query))) if query else "")
+            client = scope.get("client")
+            access_log.info("%s %s %s %d %.0fms", client[0] if client else "-", scope.get("method"),
+                            path, status, (time.perf_counter() - t0) * 1000)

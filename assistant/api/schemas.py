@@ -1,0 +1,101 @@
+"""Request and response models of the API, with Vietnamese examples for the OpenAPI docs."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+CONVERSATION_ID = r"^[0-9a-f]{32}$"  # ids the API issues (uuid4 hex); Zalo ids never match
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"q": "Ai chủ trì triển khai Nền tảng học trực tuyến mở MOOC ở Hải Dương?"},
+        {"q": "Còn Thanh Hóa thì sao?", "conversation_id": "3f2a9c0e5b6d4e7f8a9b0c1d2e3f4a5b"},
+        {"q": "Còn năm 2030?", "history": ["Tỷ lệ hồ sơ ký số năm 2025 của Hải Dương là bao nhiêu?"]},
+    ]})
+
+    q: str = Field(min_length=1, max_length=2000, description="Câu hỏi (tiếng Việt hoặc tiếng Anh).")
+    history: list[str] | None = Field(
+        default=None, max_length=20,
+        description="Các câu hỏi trước của người dùng, cũ nhất trước. Bỏ trống để dùng lịch sử "
+                    "của conversation_id trên máy chủ.")
+    conversation_id: str | None = Field(
+        default=None, pattern=CONVERSATION_ID,
+        description="Mã hội thoại do API cấp ở câu trả lời trước; dùng cho câu hỏi nối tiếp.")
+
+
+class Citation(BaseModel):
+    n: int
+    doc_id: str
+    title: str
+    section: str
+    quote: str
+    start: int
+    end: int
+
+
+class AskResponse(BaseModel):
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{
+        "id": "9b1f0c2e4d6a48b3a1c5e7f9d2b4c6e8",
+        "conversation_id": "3f2a9c0e5b6d4e7f8a9b0c1d2e3f4a5b",
+        "question": "Ai chủ trì triển khai Nền tảng học trực tuyến mở MOOC ở Hải Dương?",
+        "answer": "Theo Kế hoạch 5046/KH-UBND của UBND tỉnh Hải Dương, Sở Thông tin và Truyền "
+                  "thông chủ trì triển khai Nền tảng học trực tuyến mở (MOOC) về kỹ năng số, "
+                  "thời gian 2023-2025 [1].",
+        "abstained": False, "language": "vi", "intent": "owner",
+        "citations": [{"n": 1, "doc_id": "hai-duong-5046-kh-ubnd-2023",
+                       "title": "Kế hoạch thực hiện Chiến lược phát triển kinh tế số và xã hội số …",
+                       "section": "PHỤ LỤC › VII. Phát triển kỹ năng số, công dân số, văn hóa số",
+                       "quote": "Triển khai Nền tảng học trực tuyến mở (MOOC) về kỹ năng số — "
+                                "Sở Thông tin và Truyền thông — 2023-2025",
+                       "start": 51234, "end": 51300}],
+        "records": [],
+    }]})
+
+    id: str | None
+    conversation_id: str
+    question: str
+    answer: str
+    abstained: bool
+    language: str
+    intent: str
+    citations: list[Citation]
+    records: list[dict]
+    standalone_question: str | None = None
+    suggestions: list[str] | None = None
+
+
+class FeedbackRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"answer_id": "9b1f0c2e4d6a48b3a1c5e7f9d2b4c6e8", "rating": "up",
+         "comment": "Trả lời đúng, có trích dẫn rõ ràng."},
+        {"conversation_id": "3f2a9c0e5b6d4e7f8a9b0c1d2e3f4a5b", "rating": "down",
+         "comment": "Thiếu số liệu năm 2030."},
+    ]})
+
+    answer_id: str | None = Field(default=None, max_length=64)
+    conversation_id: str | None = Field(default=None, max_length=64)
+    rating: Literal["up", "down"]
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class FeedbackResponse(BaseModel):
+    ok: bool = True
+    id: int
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    status: int
+
+
+class ErrorResponse(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"error": {"code": "not_found", "message": "No document 'abc'.", "status": 404}}]})
+
+    error: ErrorBody
+
+
+ERROR_RESPONSES = {s: {"model": ErrorResponse} for s in (400, 404, 413, 422, 429, 503)}

@@ -1,0 +1,1 @@
+"""Zalo Official Account channel for officials: webhook verification, OA client, reply text."""

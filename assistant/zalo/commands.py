@@ -1,0 +1,136 @@
+"""Officials' commands in the Zalo chat: help, tasks of an agency, targets of a year.
+
+    help | trợ giúp | /help        what the bot understands
+    /nhiemvu <cơ quan> [tỉnh]      tasks an agency leads (from the record store)
+    /chitieu <năm> [tỉnh]          targets set for a year
+
+Anything else is a question for the assistant. `run_command(text, index)` returns the reply text,
+or None when the text is not a command.
+"""
+from __future__ import annotations
+
+import re
+
+from ingest.normalize import fold
+
+MAX_LINES = 15
+
+HELP = (
+    "Trợ lý kế hoạch chuyển đổi số — hỏi bằng tiếng Việt, ví dụ:\n"
+    "• Ai chủ trì triển khai nền tảng học trực tuyến mở MOOC ở Hải Dương?\n"
+    "• Tỷ lệ hồ sơ có ký số năm 2025 của Thanh Hóa là bao nhiêu?\n\n"
+    "Lệnh tra cứu nhanh:\n"
+    "/nhiemvu <cơ quan> [tỉnh] — nhiệm vụ do cơ quan chủ trì, ví dụ: /nhiemvu Sở TT&TT Hải Dương\n"
+    "/chitieu <năm> [tỉnh] — chỉ tiêu của một năm, ví dụ: /chitieu 2025 Thanh Hóa\n"
+    "trợ giúp — xem hướng dẫn này\n\n"
+    "Câu trả lời kèm nguồn [1], [2]… là văn bản và mục đã trích dẫn."
+)
+
+_PROVINCES = ["Hải Dương", "Thanh Hóa", "Bình Định"]  # extended from the index at run time
+
+
+def _known_provinces(index) -> list[str]:
+    try:
+        found = {d.get("province") for d in index.documents() if d.get("province")}
+    except Exception:  # a listing failure must not break a command
+        found = set()
+    return sorted(found | set(_PROVINCES), key=len, reverse=True)
+
+
+def _split_province(arg: str, index) -> tuple[str, str | None]:
+    """Peel a trailing province name ("Sở Y tế Bình Định", "… tỉnh Hải Dương") off an argument."""
+    words = arg.split()
+    for prov in _known_provinces(index):
+        fp = fold(prov)
+        for n in range(min(len(words), 4), 0, -1):
+            tail = fold(" ".join(words[-n:]))
+            if tail in (fp, f"tinh {fp}"):
+                return " ".join(words[:-n]).strip(" ,-"), prov
+    return arg.strip(), None
+
+
+def _command(text: str) -> tuple[str, str] | None:
+    t = text.strip()
+    f = fold(t)
+    if f in {"help", "/help", "tro giup", "/tro giup", "/trogiup", "huong dan", "?"}:
+        return "help", ""
+    if not t.startswith("/"):
+        return None
+    head, _, arg = t[1:].strip().partition(" ")
+    name = re.sub(r"[\s\-_]", "", fold(head))
+    if name in {"nhiemvu", "nv"}:
+        return "tasks", arg.strip()
+    if name in {"chitieu", "ct"}:
+        return "targets", arg.strip()
+    if name in {"help", "trogiup"}:
+        return "help", ""
+    return "unknown", name
+
+
+def _where(rec: dict) -> str:
+    bits = [rec.get("province")]
+    tf = rec.get("timeframe")
+    if tf:
+        bits.append(tf)
+    return ", ".join(b for b in bits if b)
+
+
+def tasks_reply(index, arg: str) -> str:
+    if not arg:
+        return "Cú pháp: /nhiemvu <cơ quan> [tỉnh], ví dụ: /nhiemvu Sở Y tế Hải Dương"
+    from ingest.agencies import canonical_agency
+
+    agency, province = _split_province(arg, index)
+    name = canonical_agency(agency, province)
+    rows = index.records.query(kind="task", agency=name, province=province, limit=200)
+    if not rows and name != agency:
+        rows = index.records.query(kind="task", agency=agency, province=province, limit=200)
+    where = f" ({province})" if province else ""
+    if not rows:
+        return f"Không tìm thấy nhiệm vụ do {name}{where} chủ trì trong các kế hoạch đã có."
+    lines = [f"Nhiệm vụ do {name}{where} chủ trì: {len(rows)}"]
+    for i, r in enumerate(rows[:MAX_LINES], 1):
+        extra = _where(r)
+        lines.append(f"{i}. {' '.join(str(r.get('text', '')).split())}" + (f" ({extra})" if extra else ""))
+    if len(rows) > MAX_LINES:
+        lines.append(f"… và {len(rows) - MAX_LINES} nhiệm vụ khác. Hỏi cụ thể hơn để xem chi tiết.")
+    return "\n".join(lines)
+
+
+def targets_reply(index, arg: str) -> str:
+    m = re.match(r"^\s*(\d{4})\b(.*)$", arg or "")
+    if not m:
+        return "Cú pháp: /chitieu <năm> [tỉnh], ví dụ: /chitieu 2025 Thanh Hóa"
+    year = m.group(1)
+    _, province = _split_province(m.group(2).strip(), index) if m.group(2).strip() else ("", None)
+    rows = index.records.query(kind="target", year=int(year), province=province, limit=200)
+    where = f" của {province}" if province else ""
+    if not rows:
+        return f"Không tìm thấy chỉ tiêu năm {year}{where} trong các kế hoạch đã có."
+    lines = [f"Chỉ tiêu năm {year}{where}: {len(rows)}"]
+    for i, r in enumerate(rows[:MAX_LINES], 1):
+        value = (r.get("values") or {}).get(year)
+        text = " ".join(str(r.get("indicator", "")).split())
+        line = f"{i}. {text}" + (f": {value}" if value else "")
+        if r.get("province") and not province:
+            line += f" ({r['province']})"
+        lines.append(line)
+    if len(rows) > MAX_LINES:
+        lines.append(f"… và {len(rows) - MAX_LINES} chỉ tiêu khác. Thêm tên tỉnh để thu hẹp.")
+    return "\n".join(lines)
+
+
+def run_command(text: str, index_provider) -> str | None:
+    """Reply text for a command, None for a question. `index_provider()` returns the index
+    (called only for commands that need it)."""
+    cmd = _command(text)
+    if cmd is None:
+        return None
+    name, arg = cmd
+    if name == "help":
+        return HELP
+    if name == "tasks":
+        return tasks_reply(index_provider(), arg)
+    if name == "targets":
+        return targets_reply(index_provider(), arg)
+    return f"Không có lệnh /{arg}.\n\n" + HELP
