@@ -1,0 +1,458 @@
+"""The plan index: versioned, incremental builds and the read API the assistant uses.
+
+Layout of settings.index_dir:
+    CURRENT                  name of the live version (switched atomically with os.replace)
+    ingest.lock              fcntl lock: one ingest at a time
+    embed-cache.sqlite       vectors by sha256(model id + text) (settings.embed_cache)
+    versions/<version>/      manifest.json, store.sqlite (RecordStore), lexical/ (BM25), chroma/
+
+A build writes a fresh version folder beside the live one: unchanged files (same sha256) are
+copied from the live version's store without parsing, changed/new files are parsed, every chunk
+is embedded through the cache (so only new texts cost model time), then CURRENT is switched. A
+failure before the switch deletes the half-built folder and leaves the live version serving.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from assistant.errors import AssistantError, EmbedderMismatch, IndexNotReady, NotFound
+from vectorstore.chroma_store import ChromaStore, collection_name, make_client
+from vectorstore.chunks import Chunk, chunk_document
+from vectorstore.embedders import CachedEmbedder, Embedder, make_embedder
+from vectorstore.lexical import LexicalIndex, analyze
+from vectorstore.recordstore import RecordStore
+
+FORMAT_VERSION = 1
+KEEP_VERSIONS = 2
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+class IndexLocked(AssistantError):
+    status = 409
+    code = "index_locked"
+
+
+@dataclass
+class Hit:
+    chunk: Chunk
+    score: float
+    leg: str  # "dense" | "lexical" | "fused"
+    scores: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"chunk": self.chunk.to_dict(), "score": self.score, "leg": self.leg, "scores": self.scores}
+
+
+@dataclass
+class IngestSummary:
+    version: str = ""
+    documents: int = 0
+    sections: int = 0
+    records: dict[str, int] = field(default_factory=dict)
+    chunks: int = 0
+    embedded: int = 0
+    cached: int = 0
+    parsed: list[str] = field(default_factory=list)  # doc ids parsed in this build (new or changed)
+    skipped: int = 0  # files unchanged since the previous version
+    removed: list[str] = field(default_factory=list)  # doc ids dropped (--prune)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def format(self) -> str:
+        recs = ", ".join(f"{k}: {v}" for k, v in sorted(self.records.items())) or "none"
+        lines = [
+            f"index version {self.version}",
+            f"documents: {self.documents} (parsed {len(self.parsed)}, unchanged {self.skipped}, "
+            f"removed {len(self.removed)})",
+            f"sections: {self.sections}; records: {recs}",
+            f"chunks: {self.chunks} (embedded {self.embedded}, from cache {self.cached})",
+            f"time: {self.seconds:.1f} s",
+        ]
+        lines += [f"failed: {f}: {reason}" for f, reason in self.failed]
+        return "\n".join(lines)
+
+
+# -- folders, manifest, lock ----------------------------------------------------------------
+def versions_dir(index_dir: Path) -> Path:
+    return Path(index_dir) / "versions"
+
+
+def current_version(index_dir: Path) -> str | None:
+    try:
+        name = (Path(index_dir) / "CURRENT").read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return name if name and (versions_dir(index_dir) / name / "manifest.json").exists() else None
+
+
+def read_manifest(version_dir: Path) -> dict:
+    return json.loads((Path(version_dir) / "manifest.json").read_text(encoding="utf-8"))
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+@contextlib.contextmanager
+def index_lock(index_dir: Path):
+    """Exclusive, non-blocking lock on the index folder (released when the process dies)."""
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    path = index_dir / "ingest.lock"
+    f = open(path, "a+")
+    try:
+        try:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IndexLocked(f"another ingest is running on {index_dir} (lock {path} is held); "
+                              "wait for it to finish, then retry") from None
+        f.seek(0)
+        f.truncate()
+        f.write(str(os.getpid()))
+        f.flush()
+        yield
+    finally:
+        f.close()  # closing the descriptor releases the flock
+
+
+def _new_version_name() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f") + "-" + uuid.uuid4().hex[:6]
+
+
+def _embedder_info(emb: Embedder) -> dict:
+    return {"backend": emb.name, "model": emb.model, "dim": emb.dim, "id": emb.model_id}
+
+
+# -- build --------------------------------------------------------------------------------
+def _input_files(paths, settings, failed: list) -> list[Path]:
+    from ingest.pipeline import corpus_files
+
+    files: list[Path] = []
+    for p in paths or [settings.plans_dir]:
+        p = Path(p)
+        if p.is_dir():
+            files += corpus_files(p)
+        elif p.is_file():
+            files.append(p)
+        else:
+            failed.append((str(p), "no such file or folder"))
+    return list(dict.fromkeys(f.resolve() for f in files))
+
+
+def _meta_for(path: Path, settings):
+    """Catalog entry from settings.catalog_path when it lists the file; else parse_file decides."""
+    from ingest.catalog import load_catalog
+
+    try:
+        catalog = load_catalog(settings.catalog_path)
+    except AssistantError:
+        return None
+    return catalog.get(path.stem)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def build_index(settings, paths=None, prune: bool = False, progress: Progress | None = None,
+                embedder: Embedder | None = None) -> IngestSummary:
+    """Build a new index version from `paths` (default settings.plans_dir) and switch to it.
+
+    Unchanged files are reused, changed ones replaced; documents whose files were not among the
+    scanned inputs are kept unless `prune`. A file that fails is reported in `failed` and, if an
+    earlier version had it, that earlier data is kept."""
+    from ingest.errors import IngestError
+    from ingest.pipeline import parse_file
+
+    t0 = time.monotonic()
+    index_dir = Path(settings.index_dir)
+    summary = IngestSummary()
+    with index_lock(index_dir):
+        prev = current_version(index_dir)
+        prev_dir = versions_dir(index_dir) / prev if prev else None
+        prev_manifest = read_manifest(prev_dir) if prev_dir else {}
+        prev_store = RecordStore(prev_dir / "store.sqlite", readonly=True) if prev_dir else None
+        prev_files: dict = prev_manifest.get("files", {})
+        prev_docs: dict = prev_manifest.get("docs", {})  # path -> doc_id
+        prev_backend = (prev_manifest.get("embedder") or {}).get("backend")
+        emb = embedder or make_embedder(settings, prefer=prev_backend)
+        cached_emb = emb if isinstance(emb, CachedEmbedder) else CachedEmbedder(emb, settings.embed_cache_path)
+        cached_emb.reset_counts()
+
+        failed: list[tuple[str, str]] = []
+        files = _input_files(paths, settings, failed)
+        keep: dict[str, tuple[str, str]] = {}  # doc_id -> (path, sha) copied from prev
+        parsed: dict[str, tuple[str, str, object]] = {}  # doc_id -> (path, sha, ParsedDocument)
+        scanned: set[str] = set()
+        for n, path in enumerate(files):
+            key = str(path)
+            scanned.add(key)
+            if progress:
+                progress("parse", n, len(files))
+            try:
+                sha = _sha256(path)
+            except OSError as exc:
+                failed.append((key, f"cannot read file ({exc.strerror})"))
+                continue
+            old_id = prev_docs.get(key)
+            if old_id and prev_files.get(key) == sha and prev_store.document_row(old_id) is not None:
+                keep[old_id] = (key, sha)
+                summary.skipped += 1
+                continue
+            try:
+                doc = parse_file(path, _meta_for(path, settings))
+            except IngestError as exc:
+                failed.append((key, exc.reason))
+                if old_id:  # keep serving the previous parse of this file
+                    keep[old_id] = (key, prev_files[key])
+                continue
+            except Exception as exc:  # a bug on one file must not sink the build
+                failed.append((key, f"{type(exc).__name__}: {exc}"))
+                if old_id:
+                    keep[old_id] = (key, prev_files[key])
+                continue
+            other = parsed.get(doc.doc_id)
+            if other is not None:
+                failed.append((key, f"doc_id {doc.doc_id!r} is already used by {other[0]}"))
+                continue
+            parsed[doc.doc_id] = (key, sha, doc)
+        if progress:
+            progress("parse", len(files), len(files))
+        # Documents of the previous version that were not scanned this time.
+        for key, doc_id in prev_docs.items():
+            if key in scanned or doc_id in keep or doc_id in parsed:
+                continue
+            if prune:
+                summary.removed.append(doc_id)
+            else:
+                keep[doc_id] = (key, prev_files.get(key, ""))
+        for doc_id in parsed:
+            keep.pop(doc_id, None)  # a re-parsed document replaces its old copy
+        if not keep and not parsed:
+            if prev_store:
+                prev_store.close()
+            reasons = "; ".join(f"{f}: {r}" for f, r in failed) or "no supported documents found"
+            raise AssistantError(f"nothing to index ({reasons})", code="nothing_to_index", status=422)
+
+        version = _new_version_name()
+        vdir = versions_dir(index_dir) / version
+        vdir.mkdir(parents=True)
+        store = None
+        chroma = None
+        try:
+            store = RecordStore(vdir / "store.sqlite")
+            for doc_id in sorted(keep):
+                store.copy_document(prev_store, doc_id)
+            for doc_id, (key, sha, doc) in parsed.items():
+                chunks = chunk_document(doc)
+                store.add_document(doc, key, chunks, [analyze(c.embed_text) for c in chunks])
+            store.commit()
+
+            pairs = store.chunks()
+            chunks = [c for c, _ in pairs]
+            vectors = cached_emb.embed_documents(
+                [c.embed_text for c in chunks],
+                progress=(lambda d, t: progress("embed", d, t)) if progress else None)
+            client = make_client(vdir / "chroma", settings.chroma_url)
+            chroma = ChromaStore(client, collection_name(version), create=True)
+            chroma.add(chunks, vectors)
+            LexicalIndex.build([c.id for c in chunks], [t for _, t in pairs]).save(vdir / "lexical")
+
+            docs_map = {key: doc_id for doc_id, (key, _) in keep.items()}
+            docs_map.update({key: doc_id for doc_id, (key, _, _) in parsed.items()})
+            files_map = {key: sha for _, (key, sha) in keep.items()}
+            files_map.update({key: sha for _, (key, sha, _) in parsed.items()})
+            summary.version = version
+            summary.documents = len(docs_map)
+            summary.sections = store.count("sections")
+            summary.records = store.counts_by_kind()
+            summary.chunks = len(chunks)
+            summary.embedded, summary.cached = cached_emb.embedded, cached_emb.cached
+            summary.parsed = sorted(parsed)
+            summary.failed = failed
+            manifest = {
+                "format": FORMAT_VERSION,
+                "version": version,
+                "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "embedder": _embedder_info(cached_emb),
+                "chroma": {"mode": "server" if settings.chroma_url else "local",
+                           "url": settings.chroma_url, "collection": collection_name(version)},
+                "files": files_map,
+                "docs": docs_map,
+                "counts": {"documents": summary.documents, "sections": summary.sections,
+                           "records": summary.records, "chunks": summary.chunks},
+            }
+            store.close()
+            store = None
+            _write_atomic(vdir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+            _write_atomic(index_dir / "CURRENT", version + "\n")  # the switch
+        except BaseException:
+            if store is not None:
+                store.close()
+            if chroma is not None and settings.chroma_url:
+                chroma.drop()
+            shutil.rmtree(vdir, ignore_errors=True)
+            raise
+        finally:
+            if prev_store:
+                prev_store.close()
+            if embedder is None:
+                cached_emb.close()
+        _cleanup(index_dir, settings, keep_names={version, prev} - {None})
+    summary.seconds = round(time.monotonic() - t0, 2)
+    return summary
+
+
+def _cleanup(index_dir: Path, settings, keep_names: set[str]) -> None:
+    """Delete versions beyond the last KEEP_VERSIONS (the new one and the one it replaced)."""
+    vroot = versions_dir(index_dir)
+    for d in sorted(p for p in vroot.iterdir() if p.is_dir()):
+        if d.name in keep_names:
+            continue
+        if settings.chroma_url:
+            with contextlib.suppress(Exception):
+                make_client(None, settings.chroma_url).delete_collection(collection_name(d.name))
+        shutil.rmtree(d, ignore_errors=True)
+
+
+# -- read API -----------------------------------------------------------------------------
+def _minmax(values: dict[str, float]) -> dict[str, float]:
+    if not values:
+        return {}
+    lo, hi = min(values.values()), max(values.values())
+    if hi - lo < 1e-9:
+        return {k: 1.0 for k in values}
+    return {k: (v - lo) / (hi - lo) for k, v in values.items()}
+
+
+class PlanIndex:
+    """A read-only view of one index version."""
+
+    def __init__(self, settings, version: str, embedder: Embedder):
+        self.settings = settings
+        self.version = version
+        self.dir = versions_dir(Path(settings.index_dir)) / version
+        self.manifest: dict = read_manifest(self.dir)
+        self.embedder = embedder
+        self.records = RecordStore(self.dir / "store.sqlite", readonly=True)
+        self.lexical = LexicalIndex.load(self.dir / "lexical")
+        client = make_client(self.dir / "chroma", settings.chroma_url)
+        self.chroma = ChromaStore(client, self.manifest["chroma"]["collection"])
+        self._qcache: dict[str, list[float]] = {}
+
+    @classmethod
+    def open(cls, settings, embedder: Embedder | None = None) -> "PlanIndex":
+        index_dir = Path(settings.index_dir)
+        version = current_version(index_dir)
+        if version is None:
+            raise IndexNotReady(f"no index has been built in {index_dir}; run "
+                                "`python -m assistant ingest` first")
+        manifest = read_manifest(versions_dir(index_dir) / version)
+        built = manifest.get("embedder") or {}
+        if embedder is None:
+            try:
+                embedder = make_embedder(settings, prefer=built.get("backend"))
+            except AssistantError as exc:
+                raise EmbedderMismatch(
+                    f"the index was built with {built.get('id')} but that embedder cannot be loaded "
+                    f"here ({exc.message})") from exc
+        if embedder.model_id != built.get("id") or embedder.dim != built.get("dim"):
+            raise EmbedderMismatch(
+                f"the index in {index_dir} was built with {built.get('id')} ({built.get('dim')} dims) "
+                f"but the configured embedder is {embedder.model_id} ({embedder.dim} dims); configure "
+                f"the same embedder (ASSISTANT_EMBEDDER / ASSISTANT_ST_MODEL) or run "
+                "`python -m assistant ingest` to re-embed the corpus with the new one")
+        return cls(settings, version, embedder)
+
+    # -- search --
+    def _query_vector(self, query: str) -> list[float]:
+        vec = self._qcache.get(query)
+        if vec is None:
+            vec = self.embedder.embed_query(query)
+            if len(self._qcache) > 512:
+                self._qcache.clear()
+            self._qcache[query] = vec
+        return vec
+
+    def _hits(self, pairs: list[tuple[str, float]], leg: str) -> list[Hit]:
+        chunks = self.records.chunks_by_ids([cid for cid, _ in pairs])
+        return [Hit(chunks[cid], s, leg, {leg: s}) for cid, s in pairs if cid in chunks]
+
+    def search_dense(self, query: str, k: int = 10, where: dict | None = None) -> list[Hit]:
+        return self._hits(self.chroma.search(self._query_vector(query), k, where), "dense")
+
+    def search_lexical(self, query: str, k: int = 10, where: dict | None = None) -> list[Hit]:
+        allowed = None
+        if where and (where.get("doc_id") or where.get("province")):
+            allowed = self.records.chunk_ids(where.get("doc_id"), where.get("province"))
+        return self._hits(self.lexical.search(query, k, allowed), "lexical")
+
+    def search(self, query: str, k: int = 10, where: dict | None = None,
+               dense_weight: float = 0.5, pool: int = 40) -> list[Hit]:
+        """Weighted fusion of min-max normalized dense and lexical scores over both top-`pool`s."""
+        dense = {h.chunk.id: h for h in self.search_dense(query, pool, where)}
+        lex = {h.chunk.id: h for h in self.search_lexical(query, pool, where)}
+        dn = _minmax({cid: h.score for cid, h in dense.items()})
+        ln = {cid: h.score / max(x.score for x in lex.values()) for cid, h in lex.items()} if lex else {}
+        fused = []
+        for cid in set(dense) | set(lex):
+            chunk = (dense.get(cid) or lex.get(cid)).chunk
+            score = dense_weight * dn.get(cid, 0.0) + (1 - dense_weight) * ln.get(cid, 0.0)
+            scores = {"dense": dense[cid].score if cid in dense else 0.0,
+                      "lexical": lex[cid].score if cid in lex else 0.0, "fused": score}
+            fused.append(Hit(chunk, score, "fused", scores))
+        fused.sort(key=lambda h: (-h.score, h.chunk.id))
+        return fused[:k]
+
+    # -- lookups --
+    def chunk(self, chunk_id: str) -> Chunk:
+        c = self.records.chunk(chunk_id)
+        if c is None:
+            raise NotFound(f"no chunk {chunk_id!r} in the index")
+        return c
+
+    def chunks_for_record(self, record_id: str) -> list[Chunk]:
+        return self.records.chunks_for_record(record_id)
+
+    def documents(self) -> list[dict]:
+        return self.records.documents()
+
+    def document(self, doc_id: str) -> dict:
+        row = self.records.document_row(doc_id)
+        if row is None:
+            raise NotFound(f"no document {doc_id!r} in the index; see `python -m assistant inspect`")
+        meta = json.loads(row["meta"])
+        return {**meta, "path": row["path"], "content_hash": row["content_hash"],
+                "sections": self.records.sections(doc_id)}
+
+    def source_text(self, doc_id: str) -> str:
+        row = self.records.document_row(doc_id)
+        if row is None:
+            raise NotFound(f"no document {doc_id!r} in the index")
+        return row["source_text"]
+
+    def close(self) -> None:
+        self.records.close()

@@ -1,0 +1,111 @@
+"""Vietnamese lexical index: BM25 (bm25s) over underthesea word segments.
+
+The analyzer turns text into tokens so that accentless and abbreviated queries still match:
+- each segmented word in accented lowercase ("chữ_ký") and folded ("chu_ky"),
+- the syllables of compounds too ("chữ", "ký", "chu", "ky"), since queries segment differently,
+- one token per agency mentioned, however written ("Sở TT&TT", "STTTT", "so tttt" and
+  "Sở Thông tin và Truyền thông" all give "@so_thong_tin_va_truyen_thong"),
+- expansions of common abbreviations ("CĐS" -> "chuyển đổi số").
+Documents and queries go through the same analyzer.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+
+from vectorstore.aliases import agency_token, expand_terms, find_agencies, fold
+
+_WORDISH = re.compile(r"\w", re.UNICODE)
+_EDGE_PUNCT = re.compile(r"^[^\w&]+|[^\w&%]+$")
+
+
+def _segment(text: str) -> list[str]:
+    from underthesea import word_tokenize
+
+    try:
+        return word_tokenize(text)
+    except Exception:  # underthesea chokes on rare inputs; whitespace split is a fine fallback
+        return text.split()
+
+
+def _word_tokens(text: str) -> list[str]:
+    out: list[str] = []
+    for word in _segment(text):
+        w = _EDGE_PUNCT.sub("", word.lower())
+        if not w or not _WORDISH.search(w):
+            continue
+        syllables = [s for s in (_EDGE_PUNCT.sub("", x) for x in w.split()) if s and _WORDISH.search(s)]
+        if len(syllables) > 1:
+            joined = "_".join(syllables)
+            out.append(joined)
+            f = fold(joined)
+            if f != joined:
+                out.append(f)
+        for s in syllables:
+            out.append(s)
+            f = fold(s)
+            if f != s:
+                out.append(f)
+    return out
+
+
+def analyze(text: str) -> list[str]:
+    """Tokens of a document or query (see module docstring)."""
+    tokens = _word_tokens(text)
+    for exp in expand_terms(text):
+        tokens += _word_tokens(exp)
+    for canonical in find_agencies(text):
+        tokens.append(agency_token(canonical))
+    return tokens
+
+
+class LexicalIndex:
+    """BM25 over analyzed chunk texts; scores can be restricted to a subset of chunk ids."""
+
+    def __init__(self, ids: list[str], retriever):
+        self.ids = ids
+        self._pos = {cid: i for i, cid in enumerate(ids)}
+        self._bm25 = retriever
+
+    @classmethod
+    def build(cls, ids: list[str], token_lists: list[list[str]]) -> "LexicalIndex":
+        import bm25s
+
+        retriever = bm25s.BM25()
+        # bm25s cannot index an empty corpus or an empty document; a placeholder token keeps rows aligned.
+        retriever.index([toks or ["\x00"] for toks in token_lists] or [["\x00"]], show_progress=False)
+        return cls(list(ids), retriever)
+
+    def save(self, folder: str | Path) -> None:
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        self._bm25.save(str(folder), show_progress=False)
+        (folder / "ids.json").write_text(json.dumps(self.ids), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: str | Path) -> "LexicalIndex":
+        import bm25s
+
+        folder = Path(folder)
+        retriever = bm25s.BM25.load(str(folder), show_progress=False)
+        ids = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
+        return cls(ids, retriever)
+
+    def scores(self, query: str) -> np.ndarray:
+        vocab = self._bm25.vocab_dict
+        tokens = [t for t in analyze(query) if t in vocab]
+        if not tokens or not self.ids:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)[: len(self.ids)]
+
+    def search(self, query: str, k: int = 10, allowed: set[str] | None = None) -> list[tuple[str, float]]:
+        """Top-k (chunk id, BM25 score) with a positive score, optionally among `allowed` ids."""
+        s = self.scores(query)
+        if allowed is not None:
+            mask = np.fromiter((cid in allowed for cid in self.ids), dtype=bool, count=len(self.ids))
+            s = np.where(mask, s, 0.0)
+        order = np.argsort(-s, kind="stable")[:k]
+        return [(self.ids[i], float(s[i])) for i in order if s[i] > 0]

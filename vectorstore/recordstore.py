@@ -1,0 +1,226 @@
+"""SQLite store of everything ingest produced, in the index version folder.
+
+Tables: documents (meta, source text, content hash), sections, records (one row per
+Task/Target/Project/Assignment with its JSON), record_agencies (record -> canonical agency and
+role), chunks (chunk JSON, analyzed tokens, record id). The store answers structured questions
+(`query`) and lets the next build reuse an unchanged document without parsing it again.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from ingest.records import ParsedDocument, record_to_dict
+from vectorstore.aliases import canonical_agency, fold
+from vectorstore.chunks import Chunk
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+  doc_id TEXT PRIMARY KEY, title TEXT, province TEXT, kind TEXT, path TEXT, content_hash TEXT,
+  meta TEXT, source_text TEXT, normalized TEXT);
+CREATE TABLE IF NOT EXISTS sections (
+  id TEXT, doc_id TEXT, ord INTEGER, path TEXT, json TEXT, PRIMARY KEY (doc_id, id));
+CREATE TABLE IF NOT EXISTS records (
+  id TEXT, kind TEXT, doc_id TEXT, province TEXT, province_fold TEXT, section TEXT, ord INTEGER,
+  lead TEXT, owners TEXT, start_year INTEGER, end_year INTEGER, years TEXT, text_fold TEXT,
+  json TEXT, PRIMARY KEY (doc_id, id));
+CREATE TABLE IF NOT EXISTS record_agencies (
+  record_id TEXT, doc_id TEXT, agency TEXT, agency_fold TEXT, role TEXT);
+CREATE TABLE IF NOT EXISTS chunks (
+  id TEXT PRIMARY KEY, doc_id TEXT, ord INTEGER, record_id TEXT, json TEXT, tokens TEXT);
+CREATE INDEX IF NOT EXISTS records_kind ON records(kind);
+CREATE INDEX IF NOT EXISTS agencies_fold ON record_agencies(agency_fold);
+CREATE INDEX IF NOT EXISTS chunks_record ON chunks(record_id);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+"""
+
+
+def _record_agencies(rec: dict) -> list[tuple[str, str]]:
+    """(canonical agency, role) pairs of a record dict, whatever its kind."""
+    pairs: list[tuple[str, str]] = []
+    for field_name in ("lead", "owners", "owner"):
+        pairs += [(a, "lead") for a in rec.get(field_name) or []]
+    pairs += [(a, "partner") for a in rec.get("partners") or []]
+    if rec.get("kind") == "assignment" and rec.get("agency"):
+        pairs.append((rec["agency"], rec.get("role") or "lead"))
+    return list(dict.fromkeys(pairs))
+
+
+def _record_text(rec: dict) -> str:
+    keys = ("text", "indicator", "name", "sentence", "purpose", "scope", "note", "section", "timeframe")
+    parts = [str(rec.get(k) or "") for k in keys]
+    parts += [str(v) for v in (rec.get("values") or {}).values()]
+    parts += [a for a, _ in _record_agencies(rec)]
+    return fold(" ".join(parts))
+
+
+class RecordStore:
+    def __init__(self, path: str | Path, readonly: bool = False):
+        self.path = Path(path)
+        if readonly:
+            uri = f"file:{self.path}?mode=ro"
+            self.db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        else:
+            self.db = sqlite3.connect(str(self.path), check_same_thread=False)
+            self.db.executescript(SCHEMA)
+        self.db.row_factory = sqlite3.Row
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- writing ---------------------------------------------------------------------------
+    def add_document(self, doc: ParsedDocument, path: str, chunks: list[Chunk],
+                     tokens: list[list[str]]) -> None:
+        meta = doc.meta
+        db = self.db
+        db.execute("INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?)", (
+            meta.doc_id, meta.title, meta.province, meta.kind, path, doc.content_hash,
+            json.dumps(record_to_dict(meta), ensure_ascii=False), doc.source_text,
+            json.dumps({"text": doc.normalized.text, "offsets": doc.normalized.offsets})))
+        db.executemany("INSERT OR REPLACE INTO sections VALUES (?,?,?,?,?)", [
+            (s.id, meta.doc_id, i, s.path, json.dumps(record_to_dict(s), ensure_ascii=False))
+            for i, s in enumerate(doc.sections)])
+        rec_rows, ag_rows = [], []
+        for i, rec in enumerate(doc.records):
+            d = record_to_dict(rec)
+            d.setdefault("kind", type(rec).__name__.lower())
+            years = [int(y) for y in (d.get("values") or {}) if str(y).isdigit()]
+            agencies = _record_agencies(d)
+            rec_rows.append((
+                d["id"], d["kind"], meta.doc_id, meta.province, fold(meta.province), d.get("section"), i,
+                "; ".join(a for a, r in agencies if r == "lead"),
+                "; ".join(a for a, _ in agencies), d.get("start_year"), d.get("end_year"),
+                "," + ",".join(map(str, years)) + ",", _record_text(d),
+                json.dumps(d, ensure_ascii=False)))
+            ag_rows += [(d["id"], meta.doc_id, a, fold(a), role) for a, role in agencies]
+        db.executemany("INSERT OR REPLACE INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rec_rows)
+        db.executemany("INSERT INTO record_agencies VALUES (?,?,?,?,?)", ag_rows)
+        self.add_chunks(chunks, tokens)
+
+    def add_chunks(self, chunks: list[Chunk], tokens: list[list[str]]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO chunks VALUES (?,?,?,?,?,?)", [
+            (c.id, c.doc_id, i, c.record_id, json.dumps(c.to_dict(), ensure_ascii=False),
+             json.dumps(t, ensure_ascii=False)) for i, (c, t) in enumerate(zip(chunks, tokens))])
+
+    def copy_document(self, other: "RecordStore", doc_id: str) -> None:
+        """Copy one document's rows from another store (an unchanged file in a new version)."""
+        for table in ("documents", "sections", "records", "record_agencies", "chunks"):
+            rows = other.db.execute(f"SELECT * FROM {table} WHERE doc_id = ?", (doc_id,)).fetchall()
+            if rows:
+                marks = ",".join("?" * len(rows[0].keys()))
+                self.db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({marks})",
+                                    [tuple(r) for r in rows])
+
+    def commit(self) -> None:
+        self.db.commit()
+
+    # -- reading ---------------------------------------------------------------------------
+    def doc_ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT doc_id FROM documents ORDER BY doc_id")]
+
+    def documents(self) -> list[dict]:
+        rows = self.db.execute("SELECT doc_id, meta, path, content_hash FROM documents ORDER BY doc_id")
+        out = []
+        for r in rows:
+            d = json.loads(r["meta"])
+            d.update(path=r["path"], content_hash=r["content_hash"])
+            out.append(d)
+        return out
+
+    def document_row(self, doc_id: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+
+    def sections(self, doc_id: str) -> list[dict]:
+        rows = self.db.execute("SELECT json FROM sections WHERE doc_id = ? ORDER BY ord", (doc_id,))
+        return [json.loads(r[0]) for r in rows]
+
+    def chunks(self, doc_id: str | None = None) -> list[tuple[Chunk, list[str]]]:
+        sql = "SELECT json, tokens FROM chunks"
+        args: tuple = ()
+        if doc_id is not None:
+            sql += " WHERE doc_id = ?"
+            args = (doc_id,)
+        rows = self.db.execute(sql + " ORDER BY doc_id, ord", args)
+        return [(Chunk.from_dict(json.loads(r[0])), json.loads(r[1])) for r in rows]
+
+    def chunk(self, chunk_id: str) -> Chunk | None:
+        r = self.db.execute("SELECT json FROM chunks WHERE id = ?", (chunk_id,)).fetchone()
+        return Chunk.from_dict(json.loads(r[0])) if r else None
+
+    def chunks_by_ids(self, ids: list[str]) -> dict[str, Chunk]:
+        out: dict[str, Chunk] = {}
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            rows = self.db.execute(
+                f"SELECT id, json FROM chunks WHERE id IN ({','.join('?' * len(part))})", part)
+            out.update({r[0]: Chunk.from_dict(json.loads(r[1])) for r in rows})
+        return out
+
+    def chunks_for_record(self, record_id: str) -> list[Chunk]:
+        rows = self.db.execute("SELECT json FROM chunks WHERE record_id = ? ORDER BY ord", (record_id,))
+        return [Chunk.from_dict(json.loads(r[0])) for r in rows]
+
+    def chunk_ids(self, doc_id: str | None = None, province: str | None = None) -> set[str]:
+        """Ids of the chunks of one document and/or one province (accent-insensitive)."""
+        docs = [r[0] for r in self.db.execute("SELECT doc_id, province FROM documents")
+                if (not doc_id or r[0] == doc_id) and (not province or fold(r[1] or "") == fold(province))]
+        out: set[str] = set()
+        for d in docs:
+            out.update(r[0] for r in self.db.execute("SELECT id FROM chunks WHERE doc_id = ?", (d,)))
+        return out
+
+    def count(self, table: str, kind: str | None = None) -> int:
+        if kind:
+            return self.db.execute(f"SELECT COUNT(*) FROM {table} WHERE kind = ?", (kind,)).fetchone()[0]
+        return self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+    def counts_by_kind(self) -> dict[str, int]:
+        return {r[0]: r[1] for r in self.db.execute("SELECT kind, COUNT(*) FROM records GROUP BY kind")}
+
+    def record(self, record_id: str) -> dict | None:
+        r = self.db.execute(
+            "SELECT r.json, d.province, d.title FROM records r JOIN documents d ON d.doc_id = r.doc_id "
+            "WHERE r.id = ?", (record_id,)).fetchone()
+        if r is None:
+            return None
+        return {**json.loads(r[0]), "province": r[1], "title": r[2]}
+
+    def query(self, kind: str | None = None, agency: str | None = None, province: str | None = None,
+              doc_id: str | None = None, year: int | None = None, text: str | None = None,
+              limit: int = 200) -> list[dict]:
+        """Records matching every given filter, in document order.
+
+        agency: any way of writing it (canonicalized, then compared accent-insensitively; a
+        record matches when one of its agencies contains the name); province/text are
+        accent-insensitive; year: start_year <= year <= end_year for tasks, a values key for
+        targets."""
+        sql = ["SELECT r.json, d.province, d.title FROM records r JOIN documents d ON d.doc_id = r.doc_id WHERE 1=1"]
+        args: list = []
+        if kind:
+            sql.append("AND r.kind = ?")
+            args.append(kind)
+        if doc_id:
+            sql.append("AND r.doc_id = ?")
+            args.append(doc_id)
+        if province:
+            sql.append("AND r.province_fold = ?")
+            args.append(fold(province).strip())
+        if agency:
+            names = {fold(agency).strip(), fold(canonical_agency(agency, province)).strip()}
+            likes = " OR ".join("a.agency_fold LIKE ?" for _ in names)
+            sql.append(f"AND r.id IN (SELECT a.record_id FROM record_agencies a "
+                       f"WHERE a.doc_id = r.doc_id AND ({likes}))")
+            args += [f"%{n}%" for n in names]
+        if year is not None:
+            sql.append("AND ((r.start_year IS NOT NULL AND r.start_year <= ? AND ? <= COALESCE(r.end_year, r.start_year))"
+                       " OR r.years LIKE ?)")
+            args += [year, year, f"%,{year},%"]
+        if text:
+            for word in fold(text).split():
+                sql.append("AND r.text_fold LIKE ?")
+                args.append(f"%{word}%")
+        sql.append("ORDER BY r.doc_id, r.ord LIMIT ?")
+        args.append(limit)
+        rows = self.db.execute(" ".join(sql), args)
+        return [{**json.loads(r[0]), "province": r[1], "title": r[2]} for r in rows]
