@@ -54,6 +54,7 @@ class Table:
     columns: list[Column]
     rows: list[TableRow] = field(default_factory=list)
     title: list[str] = field(default_factory=list)  # lines just above the header (e.g. "PHỤ LỤC I")
+    header: list[list[str]] = field(default_factory=list)  # header rows' cells (layout "rows")
     start: int = 0
     end: int = 0
 
@@ -96,15 +97,22 @@ def column_role(header: str) -> tuple[str, int | None]:
     return "other", year
 
 
+def _is_year_group(header: str) -> bool:
+    """A year header that heads sub-columns ("Năm 2022" over "Số liệu" | "Nguồn"), not a target."""
+    return column_role(header)[0] == "value" and not re.search(r"muc tieu|giao|chi tieu", fold(header))
+
+
 def _columns(headers: list[str]) -> list[Column]:
     """Columns from header cells; sub-headers ("Số liệu", "Nguồn") replace their year group
     header ("Năm 2022") in place, carrying its year."""
     subs = [h for h in headers if re.match(r"^(so lieu|nguon)", fold(h).strip())]
     main = [h for h in headers if h not in subs]
+    if subs and not any(_is_year_group(h) for h in main):
+        subs, main = [], headers  # a flat header: "Số liệu năm 2022" | "Nguồn" are columns themselves
     cols: list[Column] = []
     for h in main:
         role, year = column_role(h)
-        if subs and role == "value" and not re.search(r"muc tieu|giao|chi tieu", fold(h)):
+        if subs and _is_year_group(h):
             for s in subs:  # "Năm 2022" over "Số liệu" | "Nguồn số liệu"
                 srole, _ = column_role(s)
                 cols.append(Column(f"{h} – {s}", srole, year))
@@ -167,17 +175,20 @@ class _Line:
     start: int
     end: int
     indented: bool  # written with a leading space in the source (an unnumbered row in Thanh Hóa)
+    after_blank: bool = False  # a blank line precedes it (loaders put one around each native table)
 
 
 def _lines(norm: NormalizedText) -> list[_Line]:
     out: list[_Line] = []
     pos = 0
     text = norm.text
+    blank = False
     for raw in text.split("\n"):
         start, end = pos, pos + len(raw)
         pos = end + 1
         stripped = raw.strip()
         if not stripped:
+            blank = True
             continue
         lead = len(raw) - len(raw.lstrip())
         s0 = start + lead
@@ -185,7 +196,8 @@ def _lines(norm: NormalizedText) -> list[_Line]:
         if not indented and s0 > 0 and text[s0 - 1] == "\n":
             # normalization strips line-edge spaces; the offset map still shows the gap
             indented = norm.offsets[s0] - norm.offsets[s0 - 1] > 1
-        out.append(_Line(stripped, s0, s0 + len(stripped), indented))
+        out.append(_Line(stripped, s0, s0 + len(stripped), indented, blank))
+        blank = False
     return out
 
 
@@ -207,17 +219,117 @@ def _split_row(line: _Line) -> list[Cell]:
     return cells
 
 
-def _parse_rows_layout(lines: list[_Line], i: int) -> tuple[Table | None, int]:
+def _is_pipe_row(line: _Line) -> bool:
+    return bool(_PIPE_ROW.match(line.text)) and line.text.count("|") >= 3
+
+
+def _pipe_run(lines: list[_Line], i: int, head: list[str]) -> int:
+    """End of the run of "| … |" rows from lines[i] that belong to the table headed by `head`."""
     j = i
-    while j < len(lines) and _PIPE_ROW.match(lines[j].text) and lines[j].text.count("|") >= 3:
+    while j < len(lines) and _is_pipe_row(lines[j]):
+        if j > i and lines[j].after_blank and _starts_new_table(head, lines[j]):
+            break
         j += 1
+    return j
+
+
+def _parse_rows_layout(lines: list[_Line], i: int) -> tuple[Table | None, int]:
+    head = [c.text for c in _split_row(lines[i])]
+    j = _pipe_run(lines, i, head)
     if j - i < 2:
         return None, i + 1
-    header = [c.text for c in _split_row(lines[i])]
-    table = Table("rows", _columns(header), start=lines[i].start, end=lines[j - 1].end)
-    for ln in lines[i + 1 : j]:
-        table.rows.append(TableRow(_split_row(ln), ln.start, ln.end))
+    rows = [[c.text for c in _split_row(ln)] for ln in lines[i:j]]
+    n_head = 1
+    while n_head < len(rows) and _continues_header(rows[n_head - 1], rows[n_head]):
+        n_head += 1
+    header = rows[:n_head]
+    columns = _columns(header[0]) if n_head == 1 else _grid_columns(header)
+    table = Table("rows", columns, start=lines[i].start, end=lines[i + n_head - 1].end, header=header)
+    _add_body_rows(table, lines[i + n_head : j])
     return table, j
+
+
+def _add_body_rows(table: Table, lines: list[_Line]) -> None:
+    for ln in lines:
+        if [c.text for c in _split_row(ln)] in table.header:  # the header repeated after a page break
+            continue
+        table.rows.append(TableRow(_split_row(ln), ln.start, ln.end))
+        table.end = ln.end
+
+
+def _continue_rows_layout(prev: Table, lines: list[_Line], i: int) -> int | None:
+    """A native table cut by a page break comes back as a second table, sometimes with a page
+    number or running header between the parts: rows with the same cells that start with a body
+    row (or the header repeated) continue `prev`. Returns the end of the run, or None."""
+    if prev.layout != "rows" or not prev.header:
+        return None
+    cells = [c.text for c in _split_row(lines[i])]
+    if len(cells) != len(prev.columns):
+        return None
+    first = cells[0]
+    if cells not in prev.header and not (not first or is_row_number(first) or is_group_marker(first)):
+        return None
+    k = i - 1
+    while k >= 0 and lines[k].start > prev.end:  # at most a few short lines (page furniture)
+        if i - k > 3 or len(lines[k].text) > 80 or _HEADING.match(lines[k].text):
+            return None
+        k -= 1
+    j = _pipe_run(lines, i, prev.header[0])
+    _add_body_rows(prev, lines[i:j])
+    return j
+
+
+def _starts_new_table(head: list[str], line: _Line) -> bool:
+    """After a blank line, a row opens another table unless it continues this one over a page
+    break: same number of cells, and either the header repeated or a body row."""
+    cells = [c.text for c in _split_row(line)]
+    if len(cells) != len(head):
+        return True
+    return bool(re.match(r"^s?tt$", fold(cells[0]))) and cells != head
+
+
+def _continues_header(top: list[str], sub: list[str]) -> bool:
+    """Whether row `sub` is a second header row under `top`: sub-headers ("Số liệu" | "Nguồn")
+    under a cell spanning their columns ("Năm 2022" | ""), and elsewhere empty cells or the text
+    of a vertically merged header cell repeated ("TT" under "TT")."""
+    if len(sub) != len(top) or not any(sub) or (sub[0] and sub[0] != top[0]):
+        return False
+    news = [k for k, t in enumerate(sub) if t and t != top[k]]
+    return bool(news) and all(
+        len(sub[k]) < 60 and not is_row_number(sub[k])
+        and (not top[k] or (k + 1 < len(top) and not top[k + 1]))  # under a spanning cell
+        for k in news
+    )
+
+
+def _grid_columns(header: list[list[str]]) -> list[Column]:
+    """Columns of a header of several rows: each column is named by its texts top to bottom, a
+    cell spanning several columns ("Năm 2022" over "Số liệu" | "Nguồn") heading each of them.
+    The lowest text gives the role, the year may come from any level."""
+    filled: list[list[str]] = []
+    for r, row in enumerate(header):
+        below = header[r + 1] if r + 1 < len(header) else None
+        out: list[str] = []
+        for k, t in enumerate(row):
+            if not t and k and below is not None and below[k]:
+                t = out[k - 1]  # the spanning cell on the left covers this column
+            out.append(t)
+        filled.append(out)
+    cols: list[Column] = []
+    for k in range(len(header[0])):
+        parts: list[str] = []
+        for row in filled:
+            if row[k] and (not parts or parts[-1] != row[k]):
+                parts.append(row[k])
+        name = " – ".join(parts)
+        role, year = column_role(parts[-1] if parts else "")
+        if role == "other" and len(parts) > 1:
+            role, year = column_role(name)
+        if year is None:
+            ym = _YEAR.search(name)
+            year = int(ym.group(1)) if ym else None
+        cols.append(Column(name, role, year))
+    return cols
 
 
 # --- layout "pipes": cells between "|" lines ---------------------------------------------------
@@ -476,17 +588,21 @@ def find_tables(norm: NormalizedText) -> list[Table]:
         t = lines[i].text
         table: Table | None = None
         nxt = i + 1
-        if _PIPE_ROW.match(t) and t.count("|") >= 3:
+        if _is_pipe_row(lines[i]):
+            cont = _continue_rows_layout(tables[-1], lines, i) if tables else None
+            if cont is not None:
+                i = cont
+                continue
             table, nxt = _parse_rows_layout(lines, i)
         elif re.match(r"^s?tt$", fold(t)):
             if i + 1 < len(lines) and lines[i + 1].text == "|":
                 table, nxt = _parse_pipes_layout(lines, i)
             else:
                 table, nxt = _parse_lines_layout(lines, i)
-        if table is not None and table.rows:
+        if table is not None and (table.rows or table.header):  # a header alone: body on the next page
             table.title = [ln.text for ln in lines[max(0, i - 4) : i] if not _PIPE_ROW.match(ln.text)]
             tables.append(table)
             i = max(nxt, i + 1)
         else:
             i += 1
-    return tables
+    return [t for t in tables if t.rows]
