@@ -51,20 +51,46 @@ class _Walker:
                     self.walk(child)
 
 
+def _span(cell, name: str) -> int:
+    try:
+        return max(1, min(int(cell.get(name, 1)), 50))
+    except ValueError:
+        return 1
+
+
+def _take_covered(row: list[str], below: dict[int, list]) -> None:
+    """Append the cells of rowspans from above that cover the next columns of `row`."""
+    while len(row) in below:
+        col = len(row)
+        text, left, width = below[col]
+        row.extend([text] + [""] * (width - 1))
+        if left <= 1:
+            del below[col]
+        else:
+            below[col][1] = left - 1
+
+
 def _table_rows(table) -> list[list[str]]:
-    """Rows of a table (nested tables' rows excluded); colspan fills its first column only."""
+    """Rows of a table (nested tables' rows excluded) on the column grid: colspan fills its first
+    column only; rowspan repeats the text in the rows below, as a vertically merged DOCX cell."""
     rows = []
+    below: dict[int, list] = {}  # grid column -> [text, rows still covered, colspan] of a rowspan
     for tr in table.find_all("tr"):
         if tr.find_parent("table") is not table:
             continue
         row: list[str] = []
         for cell in tr.find_all(["td", "th"], recursive=False):
-            row.append(clean_cell(cell.get_text(" ")))
-            try:
-                span = int(cell.get("colspan", 1))
-            except ValueError:
-                span = 1
-            row.extend([""] * (max(1, min(span, 50)) - 1))
+            _take_covered(row, below)
+            text = clean_cell(cell.get_text(" "))
+            width, height = _span(cell, "colspan"), _span(cell, "rowspan")
+            if height > 1:
+                below[len(row)] = [text, height - 1, width]
+            row.append(text)
+            row.extend([""] * (width - 1))
+        _take_covered(row, below)
+        while any(k > len(row) for k in below):  # rowspans right of this row's last cell
+            row.append("")
+            _take_covered(row, below)
         rows.append(row)
     return rows
 

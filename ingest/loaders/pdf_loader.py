@@ -24,12 +24,33 @@ def _outside(bboxes: list[tuple[float, float, float, float]]):
     return keep
 
 
+def _repeat_vertical_merges(table, rows: list[list[str | None]]) -> list[list[str | None]]:
+    """pdfplumber gives None for every grid slot a merged cell covers. A cell merged down over
+    the rows below repeats its text there (as the DOCX loader does: it applies to each row); a
+    cell merged across keeps its text in its first column only."""
+    grid = [r.cells for r in table.rows]
+    if len(grid) != len(rows):
+        return rows
+    out = [list(r) for r in rows]
+    for r in range(1, len(rows)):
+        tops = [c[1] for c in grid[r] if c]
+        if not tops:
+            continue
+        for k, cell in enumerate(grid[r]):
+            if cell is not None or k >= len(out[r]):
+                continue
+            above = next((q for q in range(r - 1, -1, -1) if k < len(grid[q]) and grid[q][k]), None)
+            if above is not None and grid[above][k][3] > min(tops) + 0.5:  # its box reaches this row
+                out[r][k] = out[above][k]
+    return out
+
+
 def _page_blocks(page) -> list[tuple[float, str, object]]:
     """(top, kind, content) for the text lines and tables of one page."""
     tables = [t for t in page.find_tables() if t.bbox]
     blocks: list[tuple[float, str, object]] = []
     for t in tables:
-        rows = t.extract()
+        rows = _repeat_vertical_merges(t, t.extract())
         if rows:
             blocks.append((t.bbox[1], "table", rows))
     text_page = page.filter(_outside([t.bbox for t in tables])) if tables else page
