@@ -13,7 +13,7 @@ from collections.abc import Callable
 from ingest.agencies import normalize_agencies
 from ingest.normalize import fold
 from ingest.records import NormalizedText, Project, Target, Task, content_id
-from ingest.tables import Table, TableRow, find_tables, is_group_marker
+from ingest.tables import Table, TableRow, find_tables, is_group_marker, is_row_number
 
 SEP = " › "
 
@@ -52,8 +52,9 @@ def table_records(
     groups: list[tuple[int, str, int | None]] = []  # (level, label, year)
     out: list[Task | Target | Project] = []
     for row in table.rows:
-        if _is_group(table, row):
-            marker, title = _cell(table, row, "num"), _cell(table, row, "text")
+        label = _group_label(table, row)
+        if label:
+            marker, title = label
             level = _group_level(marker, title, groups)
             groups = [g for g in groups if g[0] < level]
             ym = re.search(r"(?:đến|năm)\s+(20\d\d)", title, re.I)
@@ -130,6 +131,27 @@ def _is_group(table: Table, row: TableRow) -> bool:
         return False
     others = [i for i, c in enumerate(table.columns) if c.role not in ("num", "text")]
     return bool(_cell(table, row, "text")) and not any(row.text(i) for i in others)
+
+
+_MARKED = re.compile(r"^([A-Z]|[IVXLC]{1,6})[.)]\s+(\S.*)$")
+
+
+def _group_label(table: Table, row: TableRow) -> tuple[str, str] | None:
+    """(marker, title) of a group row, else None. A native table may merge a group row over all
+    its columns ("| A. PHÁT TRIỂN … |  |  |"), or write the marker inside the title cell: the
+    marker is split off its title so every layout gives the same label."""
+    marker, title = _cell(table, row, "num"), _cell(table, row, "text")
+    if not _is_group(table, row):
+        num = table.role_index("num")
+        if table.layout == "lines" or not num or title or not marker or is_row_number(marker):
+            return None
+        if any(row.text(i) for i in range(len(row.cells)) if i not in num):
+            return None
+        marker, title = "", marker  # the whole row is one merged cell
+    m = None if marker else _MARKED.match(title)
+    if m and is_group_marker(m.group(1)):
+        marker, title = m.group(1), m.group(2)
+    return marker, title
 
 
 def _group_level(marker: str, title: str, groups: list[tuple[int, str, int | None]]) -> int:
