@@ -292,8 +292,10 @@ def parsed(request, tmp_path_factory, meta):
 
 def test_task_rows_equal_the_txt_records(parsed, reference):
     fmt, doc = parsed
-    got = [_task_key(t) for t in doc.tasks() if t.source == "table"]
-    assert got == _expected_tasks(reference), fmt
+    tasks = [t for t in doc.tasks() if t.source == "table"]
+    assert [_task_key(t) for t in tasks] == _expected_tasks(reference), fmt
+    for t in tasks:  # spans are the rendered rows of the loaded text
+        assert doc.source_text[t.start : t.end].startswith(f"| {t.row} | {t.text} |")
 
 
 def test_indicator_rows_equal_the_txt_targets(parsed, reference):
@@ -389,3 +391,24 @@ def test_parse_corpus_keeps_the_good_documents(tmp_path, plans_dir, good_pdf):
     )
     for d in docs:
         assert len([t for t in d.tasks() if t.source == "table"]) == (86 if d.doc_id == HD else 9)
+
+
+def test_table_cut_by_a_page_break_with_its_header_repeated():
+    """The row-per-line layout of a PDF table over two pages: page furniture, the header again."""
+    from ingest.normalize import normalize
+    from ingest.table_records import extract_table_records
+
+    head = "| " + " | ".join(HEADER) + " |"
+    text = "\n".join([
+        *HEADINGS, "", head, "| A | PHÁT TRIỂN NỀN MÓNG CHO KINH TẾ SỐ VÀ XÃ HỘI SỐ |  |  |",
+        "| 1 | Triển khai Nền tảng hóa đơn điện tử | Sở Tài chính | 2023 |", "", "Trang 2", "",
+        head, "| 2 | Triển khai Nền tảng hồ sơ sức khỏe điện tử | Sở Y tế | 2023-2025 |", "",
+        "| TT | Nội dung chỉ tiêu | Số liệu năm 2022 | Mục tiêu 2025 |",
+        "| 1 | Tỷ lệ dân số trưởng thành có điện thoại thông minh | 72,32% | 80% |", "",
+    ])  # fmt: skip
+    recs = extract_table_records("d", normalize(text), "Hải Dương")
+    assert [(type(r).__name__, r.row) for r in recs] == [("Task", "1"), ("Task", "2"), ("Target", "1")]
+    group = "PHỤ LỤC › A. PHÁT TRIỂN NỀN MÓNG CHO KINH TẾ SỐ VÀ XÃ HỘI SỐ"
+    assert recs[0].section == recs[1].section == group  # one table: the group row goes on
+    assert (recs[1].lead, recs[2].baseline, recs[2].baseline_year, recs[2].values) == (
+        ["Sở Y tế"], "72,32%", 2022, {"2025": "80%"})
