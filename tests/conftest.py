@@ -49,3 +49,32 @@ def built_index(tmp_path_factory, plans_dir):
                         chroma_url=None, db_path=root / "app.sqlite")
     build_index(settings)
     return settings, PlanIndex.open(settings)
+
+
+@pytest.fixture(scope="session")
+def tiny_st_model(tmp_path_factory) -> Path:
+    """A real (untrained) sentence-transformers model saved in a temp folder: a 1-layer BERT with
+    a small WordPiece vocab, mean pooling. Exercises the local-weights path without a model hub."""
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer import modules as models
+    from transformers import BertConfig, BertModel, BertTokenizer
+
+    root = tmp_path_factory.mktemp("tiny-st")
+    words = ("query passage : chữ ký số sở thông tin và truyền thông tỉnh kế hoạch chuyển đổi "
+             "dữ liệu hạ tầng nhiệm vụ chỉ tiêu năm 2025 2030 ##s ##ing").split()
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *dict.fromkeys(words)]
+    bert_dir = root / "bert"
+    bert_dir.mkdir()
+    (bert_dir / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
+    import torch
+
+    torch.manual_seed(0)
+    config = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=1,
+                        num_attention_heads=2, intermediate_size=64, max_position_embeddings=128)
+    BertModel(config).save_pretrained(bert_dir)
+    BertTokenizer(str(bert_dir / "vocab.txt"), do_lower_case=False).save_pretrained(bert_dir)
+    word = models.Transformer(str(bert_dir), max_seq_length=64)
+    pooling = models.Pooling(word.get_embedding_dimension(), pooling_mode="mean")
+    model_dir = root / "tiny-e5"
+    SentenceTransformer(modules=[word, pooling], device="cpu").save(str(model_dir))
+    return model_dir

@@ -80,11 +80,12 @@ def _context(province: str, path: str) -> str:
 
 
 def top_level_sections(doc: ParsedDocument) -> list:
-    """Sections directly under the root: Roman parts and appendices."""
+    """Sections directly under the root: Roman parts and appendices (bullets of a preamble,
+    which have no parent either, are not parts)."""
     by_id = {s.id: s for s in doc.sections}
     out = []
     for s in doc.sections:
-        if s.kind == "root":
+        if s.kind in _MERGED_KINDS:
             continue
         parent = by_id.get(s.parent_id) if s.parent_id else None
         if parent is None or parent.kind == "root":

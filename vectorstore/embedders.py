@@ -103,7 +103,8 @@ class SentenceTransformerEmbedder(Embedder):
         torch.set_num_threads(num_threads)
         self.model = model
         self._st = SentenceTransformer(local, device="cpu", local_files_only=True)
-        self.dim = int(self._st.get_sentence_embedding_dimension())
+        get_dim = getattr(self._st, "get_embedding_dimension", None) or self._st.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
         self.query_prefix, self.passage_prefix = prefixes
 
     def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:
