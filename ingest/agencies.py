@@ -109,6 +109,8 @@ def _key(name: str) -> str:
     """Comparison key: folded, "&"/"và" dropped, punctuation to spaces."""
     k = fold(name).replace("&", " ")
     k = re.sub(r"[^a-z0-9]+", " ", k)
+    # "Ủy ban nhân dân" and "UBND" are the same word in every agency name
+    k = re.sub(r"\buy ban nhan dan\b", "ubnd", k)
     return " ".join(w for w in k.split() if w != "va")
 
 

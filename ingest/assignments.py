@@ -233,7 +233,7 @@ def extract_assignments(doc_id: str, norm: NormalizedText, sections: list[Sectio
 def is_group(agency: str) -> bool:
     """"Các sở, ban, ngành", "UBND các huyện, …": a collective, less specific than a named body."""
     f = fold(agency)
-    return f.startswith("cac ") or " cac " in f
+    return f.startswith("cac ") or " cac " in f or bool(re.search(r"\bcap (?:huyen|xa)\b", f))
 
 
 def apply_assignments(records: list, assignments: list[Assignment], sections: list[Section]) -> list:
