@@ -59,24 +59,30 @@ def locate(source: str, start: int, end: int, snippet: str) -> tuple[int, int]:
     return start, end
 
 
+def accented_words(text: str) -> list[str]:
+    return re.findall(r"[\w%]+", text.lower())
+
+
 class Vocabulary:
-    """Document frequencies of folded words over all chunks, for IDF-weighted coverage."""
+    """Document frequencies of words (accented and folded) over all chunks, for IDF-weighted coverage."""
 
     def __init__(self, texts: list[str]):
         self.n = max(1, len(texts))
-        self.df: Counter[str] = Counter()
-        for t in texts:
-            self.df.update(set(words(t)))
+        self.df: Counter[str] = Counter()  # accented words and folded words share the counter:
+        for t in texts:                     # folded keys are prefixed so "ve" != "vé"/"về" folded
+            acc = set(accented_words(t))
+            self.df.update(acc)
+            self.df.update({"~" + w for w in words(t)})
 
-    def idf(self, word: str) -> float:
-        return math.log((self.n + 1) / (self.df.get(word, 0) + 0.5))
+    def idf(self, word: str, accented: bool = True) -> float:
+        return math.log((self.n + 1) / (self.df.get(word if accented else "~" + word, 0) + 0.5))
 
-    def coverage(self, topic: list[str], text: str) -> float:
+    def coverage(self, topic: list[str], text: str, accented: bool = True) -> float:
         if not topic:
             return 0.0
-        present = set(words(text))
-        total = sum(self.idf(w) for w in topic)
-        return sum(self.idf(w) for w in topic if w in present) / total if total else 0.0
+        present = set(accented_words(text)) if accented else set(words(text))
+        total = sum(self.idf(w, accented) for w in topic)
+        return sum(self.idf(w, accented) for w in topic if w in present) / total if total else 0.0
 
 
 # -- documents -------------------------------------------------------------------------------
@@ -223,6 +229,9 @@ class Composer:
         self.vocab = Vocabulary([f"{c.section} {c.text}" for c, _ in index.records.chunks()])
         self._doc_records: dict[str, list[dict]] = {}
         self._sources: dict[str, str] = {}
+        for doc_id in self.docs:  # warm the caches once: answering then stays in memory
+            self.doc_records(doc_id)
+            self.source(doc_id)
 
     # -- lookups --
     def source(self, doc_id: str) -> str:
@@ -244,7 +253,7 @@ class Composer:
                 if r.get("kind") != "assignment" and r.get("start", 0) < chunk.end and r.get("end", 0) > chunk.start]
 
     def evidence_score(self, q: Question, hits) -> float:
-        return max((self.vocab.coverage(q.topic, f"{h.chunk.section} {h.chunk.text}") for h in hits[:5]), default=0.0)
+        return max((self.vocab.coverage(q.topic, f"{h.chunk.section} {h.chunk.text}", q.accented) for h in hits[:5]), default=0.0)
 
     # -- entry point --
     def compose(self, q: Question, hits) -> Answer:
@@ -284,19 +293,19 @@ class Composer:
                       intent=q.intent, citations=cits, records=draft.records)
 
     # -- candidates --
-    def _candidates(self, q: Question, hits, want) -> list[tuple[float, dict, object]]:
-        """(score, record, chunk) for records of the top hits that `want` accepts, best first."""
-        out: dict[str, tuple[float, dict, object]] = {}
+    def _candidates(self, q: Question, hits, want) -> list[tuple[float, float, dict, object]]:
+        """(score, coverage, record, chunk) for records of the top hits `want` accepts, best first."""
+        out: dict[str, tuple[float, float, dict, object]] = {}
         top = max((h.score for h in hits), default=1.0) or 1.0
         for rank, h in enumerate(hits[:8]):
             for rec in self.records_for_chunk(h.chunk):
                 if not want(rec):
                     continue
                 text = f"{record_text(rec)} {rec.get('section') or ''}"
-                cov = self.vocab.coverage(q.topic, text)
+                cov = self.vocab.coverage(q.topic, text, q.accented)
                 score = cov + 0.3 * (h.score / top) - 0.01 * rank
                 if rec["id"] not in out or out[rec["id"]][0] < score:
-                    out[rec["id"]] = (score, rec, h.chunk)
+                    out[rec["id"]] = (score, cov, rec, h.chunk)
         return sorted(out.values(), key=lambda t: t[0], reverse=True)
 
     def _where(self, rec: dict) -> str:
@@ -317,9 +326,9 @@ class Composer:
         else:
             want = lambda r: bool(owners_of(r))
         cands = self._candidates(q, hits, want)
-        if not cands or cands[0][0] - 0.3 < self.threshold * 0.8:
+        if not cands or cands[0][1] < self.threshold:
             return None
-        score, rec, chunk = cands[0]
+        score, cov, rec, chunk = cands[0]
         draft = Draft(records=[rec])
         n = draft.cite(self._rec_evidence(rec))
         owners = "; ".join(owners_of(rec))
@@ -357,14 +366,12 @@ class Composer:
             return not q.years or any(str(y) in vals for y in q.years)
 
         cands = self._candidates(q, hits, want)
-        if not cands:
+        if not cands or cands[0][1] < self.threshold:
             return None
         best = cands[0][0]
-        if best - 0.3 < self.threshold * 0.8:
-            return None
         per_doc: dict[str, tuple[float, dict]] = {}
-        for score, rec, _ in cands:
-            if score >= best * 0.8 and rec["doc_id"] not in per_doc:
+        for score, cov, rec, _ in cands:
+            if score >= best * 0.8 and cov >= self.threshold and rec["doc_id"] not in per_doc:
                 per_doc[rec["doc_id"]] = (score, rec)
         draft = Draft()
         for _, rec in sorted(per_doc.values(), key=lambda t: t[0], reverse=True)[:4]:
@@ -385,7 +392,7 @@ class Composer:
             text = h.chunk.text
             for a, b in split_sentences(text):
                 sent = text[a:b].strip()
-                cov = self.vocab.coverage(q.topic, f"{sent}")
+                cov = self.vocab.coverage(q.topic, sent, q.accented)
                 if cov <= 0:
                     continue
                 s = cov - 0.03 * rank
@@ -421,9 +428,11 @@ class Composer:
                          if r.get("kind") in ("task", "project", "target") and ag in owners_of(r)]
         else:
             recs = [r for y in q.years for r in self.index.records.query(kind="task", year=y, province=province, limit=1000)]
-        topic = [w for w in q.topic if w not in ("nhiem", "vu", "du", "an")] if q.intent == "list_agency" else q.topic
-        if topic:
-            recs = [r for r in recs if self.vocab.coverage(topic, f"{record_text(r)}") >= 0.6]
+        generic = {"nhiệm", "vụ", "dự", "án", "nhiem", "vu", "du", "an", "tasks", "projects"}
+        topic = [w for w in q.topic if w not in generic] if q.intent == "list_agency" else q.topic
+        if topic:  # the group row in the section path names the theme of a table block
+            recs = [r for r in recs
+                    if self.vocab.coverage(topic, f"{record_text(r)} {r.get('section') or ''}", q.accented) >= 0.6]
         seen, uniq = set(), []
         for r in recs:
             key = (r["doc_id"], record_text(r))

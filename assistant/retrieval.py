@@ -9,6 +9,8 @@ understood `Question` to get scored `Hit`s, LangChain callers get `Document`s.
 - Query expansion: Vietnamese glossary terms for English words, agency abbreviations.
 - Fusion: "weighted" (min-max normalized scores, dense weight `weight`) or "rrf" (reciprocal
   rank fusion). Weighted is the default: it scored better on the dev set (see bench/ask.py).
+- Accentless questions: the dense leg (e5) finds little for them, so its weight drops to
+  `unaccented_weight`; the lexical leg indexes folded tokens and carries them.
 - A chunk that mentions the asked year gets a small boost (the year is a soft filter: tasks span
   years and prose states them in headings).
 - Optional reranking with a local sentence-transformers CrossEncoder (`settings.reranker`).
@@ -90,6 +92,7 @@ class HybridRetriever(BaseRetriever):
     candidates: int = 30
     fusion: str = "weighted"
     weight: float = 0.5  # dense share in weighted fusion
+    unaccented_weight: float = 0.15  # dense share for accentless questions (e5 barely reads them)
     rrf_k: int = 60
     year_boost: float = 0.1
     reranker: Any = None  # a sentence_transformers CrossEncoder, or None
@@ -147,7 +150,8 @@ class HybridRetriever(BaseRetriever):
             fused = fuse_rrf(dense_rank, lex_rank, self.rrf_k)
             scale = max(fused.values()) if fused else 1.0
         else:
-            fused = fuse_weighted(dense, lexical, self.weight)
+            w = self.weight if question.accented else min(self.weight, self.unaccented_weight)
+            fused = fuse_weighted(dense, lexical, w)
             scale = 1.0
         years = [str(y) for y in question.years]
         out: list[Scored] = []
@@ -156,7 +160,7 @@ class HybridRetriever(BaseRetriever):
             if years and any(y in f"{c.section} {c.text}" for y in years):
                 s += self.year_boost * scale
             out.append(Scored(c, s, {"dense": dense.get(cid, 0.0), "lexical": lexical.get(cid, 0.0)}))
-        out.sort(key=lambda h: h.score, reverse=True)
+        out.sort(key=lambda h: (-h.score, h.chunk.id))
         if self.reranker is not None and out:
             out = self.rerank(question.text, out[: max(k * 2, 10)])
         return out[:k]

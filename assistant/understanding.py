@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.agencies import agency_aliases, find_agencies
-from ingest.normalize import fold
+from ingest.normalize import fold, normalize
 
 from assistant.glossary import english_terms, find_provinces
 
@@ -82,6 +82,7 @@ class Question:
     expansions: list[str] = field(default_factory=list)  # Vietnamese terms for English words, aliases
     wants_owner: bool = False  # also asked "who" next to another intent
     wants_time: bool = False  # also asked "when" next to another intent
+    accented: bool = True  # topic words keep accents (False for unaccented questions: folded)
 
     @property
     def province(self) -> str | None:
@@ -149,12 +150,37 @@ def _intent(folded: str, agencies: list[str]) -> tuple[str, bool, bool]:
     return "general", False, False
 
 
-def topic_words(text: str, provinces: list[str], agencies: list[str], language: str = "vi") -> list[str]:
-    """Folded content words: the question minus question words, provinces, agencies, years."""
-    stop = _STOP_VI | _STOP_EN if language == "en" else _STOP_VI
-    f = " " + " ".join(re.sub(r"[^a-z0-9%]+", " ", fold(text)).split()) + " "
+_STOP_VI_ACCENTED = set("""
+ai là gì nào bao nhiêu khi của ở tại trong và với cho đến năm do được có các những một thế thì sao còn
+hay giúp tôi mình xin hỏi biết theo về từ ra vào để đạt mục tiêu chỉ kế hoạch tỉnh chủ trì nhiệm vụ
+thực hiện triển khai đang sẽ đã bị phải cần muốn yêu cầu hiện nay hoặc kia ấy hơn ít nhất tối thiểu
+tối đa khoảng gần không vậy à nhé ạ trăm đặt là
+""".split())
+_ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z]+[A-Za-z]*\b")  # MOOC, IOC, VNeID, GRDP
+
+
+# "giao sở nào", "cơ quan nào", "do ai": question phrases whose words are topic words elsewhere
+_QUESTION_PHRASES = re.compile(
+    r"(?<= )(giao (cho )?)?(những )?(sở|cơ quan|đơn vị|so|co quan|don vi|ai) nào(?= )|(?<= )giao (cho )?(ai|sở|so)(?= )"
+    r"|(?<= )(giao (cho )?)?(nhung )?(so|co quan|don vi) nao(?= )")
+
+
+def _words(text: str, accented: bool) -> str:
+    t = text.lower() if accented else fold(text)
+    return " " + " ".join(re.findall(r"[\w%]+", t)) + " "
+
+
+def topic_words(text: str, provinces: list[str], agencies: list[str], language: str = "vi",
+                accented: bool = False) -> list[str]:
+    """Content words of a question: minus question words, provinces, agencies and years.
+
+    Accented questions keep their accents (so "vé" is not "về"); unaccented ones are folded.
+    """
+    stop = _STOP_VI_ACCENTED if accented else (_STOP_VI | _STOP_EN if language == "en" else _STOP_VI)
+    f = _words(text, accented)
+    f = _QUESTION_PHRASES.sub(" ", f)
     for name in [*provinces, *agencies, *(a for ag in agencies for a in agency_aliases(ag))]:
-        k = " ".join(re.sub(r"[^a-z0-9]+", " ", fold(name)).split())
+        k = _words(name, accented).strip()
         if k:
             f = f.replace(f" {k} ", " ")
     out: list[str] = []
@@ -168,7 +194,7 @@ def topic_words(text: str, provinces: list[str], agencies: list[str], language: 
 
 def understand(question: str) -> Question:
     """Read one (standalone) question."""
-    text = " ".join(question.split())
+    text = normalize(" ".join(question.split())).text  # NFC and modern tone placement, as the corpus
     folded = fold(text)
     language = detect_language(text)
     provinces = find_provinces(text)
@@ -183,10 +209,15 @@ def understand(question: str) -> Question:
         if ag not in expansions and fold(ag) not in folded:
             expansions.append(ag)
     intent, wants_owner, wants_time = _intent(folded, agencies)
-    base = " ".join([text, *english_terms(text)]) if language == "en" else text
+    accented = language == "en" or bool(re.search(r"[^\x00-\x7f]", text))
+    if language == "en":  # Vietnamese terms of the glossary plus acronyms kept as written
+        base = " ".join([*english_terms(text), *_ACRONYM.findall(text)])
+    else:
+        base = text
     return Question(
         text=text, language=language, intent=intent, provinces=provinces, years=find_years(text),
         agencies=agencies, doc_hints=_doc_hints(folded),
-        topic=topic_words(base, provinces, agencies, language), expansions=expansions,
+        topic=topic_words(base, provinces, agencies, language, accented), expansions=expansions,
+        accented=accented,
         wants_owner=wants_owner, wants_time=wants_time,
     )

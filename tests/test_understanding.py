@@ -29,8 +29,11 @@ def test_intent(q, intent):
 def test_slots_of_an_owner_question():
     q = understand("Chỉ tiêu tỷ lệ hồ sơ giải quyết thủ tục hành chính được số hóa năm 2025 của Thanh Hóa giao cho ai?")
     assert (q.intent, q.provinces, q.years, q.language) == ("owner", ["Thanh Hóa"], [2025], "vi")
-    assert {"ho", "so", "thu", "tuc", "hanh", "chinh"} <= set(q.topic)
-    assert "thanh" not in q.topic and "hoa" in q.topic  # "hóa" of "số hóa", not the province
+    assert {"hồ", "sơ", "thủ", "tục", "hành", "chính"} <= set(q.topic)
+    assert "thanh" not in q.topic and "hóa" in q.topic  # "hóa" of "số hóa", not the province
+    assert "giao" not in q.topic  # "giao cho ai" is the question, not the topic
+    assert understand("Giá vé xe buýt ở Quy Nhơn?").topic[:2] == ["giá", "vé"]  # not "về"
+    assert understand("ai xay dung phan mem o binh dinh").topic == ["xay", "dung", "phan", "mem"]
 
 
 def test_unaccented_and_english_provinces():
