@@ -19,13 +19,9 @@ from assistant.redact import redact
 access_log = logging.getLogger("assistant.access")
 
 
-class _BodyTooLarge(Exception):
-    pass
-
-
 class BodyLimitMiddleware:
-    """413 for bodies over the limit: checked on Content-Length, and counted while streaming
-    (chunked uploads have no Content-Length). Upload paths get the larger upload limit."""
+    """413 for bodies over the limit: checked on Content-Length, or counted while reading a
+    chunked body (no Content-Length). Upload paths get the larger upload limit."""
 
     def __init__(self, app: ASGIApp, max_bytes: int, max_upload_bytes: int, upload_prefixes=()):
         self.app = app
@@ -47,29 +43,33 @@ class BodyLimitMiddleware:
                 except ValueError:
                     return await error_response(http_error(400, "Bad Content-Length."))(
                         scope, receive, send)
-        seen = 0
-        started = False
-
-        async def counted_receive() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
+        if not any(name == b"content-length" for name, _ in scope.get("headers", [])) \
+                and scope.get("method") in ("POST", "PUT", "PATCH"):
+            # Chunked body: read it here, up to the limit (FastAPI turns errors raised while it
+            # reads a body into a generic 400), then replay it to the app.
+            chunks, seen = [], 0
+            while True:
+                message = await receive()
+                if message["type"] != "http.request":
+                    return  # client went away
+                chunks.append(message.get("body", b""))
+                seen += len(chunks[-1])
                 if seen > limit:
-                    raise _BodyTooLarge
-            return message
+                    return await error_response(too_large)(scope, receive, send)
+                if not message.get("more_body"):
+                    break
+            body = b"".join(chunks)
+            replayed = False
 
-        async def tracked_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
+            async def replay() -> Message:
+                nonlocal replayed
+                if not replayed:
+                    replayed = True
+                    return {"type": "http.request", "body": body, "more_body": False}
+                return await receive()
 
-        try:
-            await self.app(scope, counted_receive, tracked_send)
-        except _BodyTooLarge:
-            if not started:
-                await error_response(too_large)(scope, receive, send)
+            return await self.app(scope, replay, send)
+        await self.app(scope, receive, send)
 
 
 class RateLimitMiddleware:

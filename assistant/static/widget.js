@@ -183,6 +183,13 @@
     if (passage._opener && passage._opener.isConnected) passage._opener.focus(); else input.focus();
   }
 
+  function clip(t, n) { return t.length > n ? t.slice(0, n - 1).replace(/\s+\S*$/, "") + "…" : t; }
+  // The last two levels of a long section path ("A › B › C › D" -> "… › C › D") fit a source line.
+  function lastParts(path) {
+    var parts = path.split(" › ");
+    return parts.length > 2 ? "… › " + parts.slice(-2).join(" › ") : path;
+  }
+
   function citeButton(c) {
     var b = el("button", { type: "button", class: "cite",
       "aria-label": "Trích dẫn " + c.n + ": " + (c.title || c.doc_id) + (c.section ? ", " + c.section : "") }, "[" + c.n + "]");
@@ -210,7 +217,9 @@
       var list = el("ul", { class: "sources", "aria-label": "Nguồn trích dẫn" });
       m.citations.forEach(function (c) {
         var li = el("li");
-        var b = el("button", { type: "button" }, "[" + c.n + "] " + (c.title || c.doc_id) + (c.section ? " — " + c.section : ""));
+        var b = el("button", { type: "button", "aria-label": "Xem trích dẫn " + c.n + ": " + (c.title || c.doc_id) +
+          (c.section ? ", mục " + c.section : "") },
+          "[" + c.n + "] " + clip(c.title || c.doc_id, 80) + (c.section ? " — " + clip(lastParts(c.section), 70) : ""));
         b.addEventListener("click", function () { openPassage(c, b); });
         li.appendChild(b); list.appendChild(li);
       });

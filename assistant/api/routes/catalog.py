@@ -20,8 +20,7 @@ def jsonable(obj):
         if callable(getattr(obj, method, None)) and not isinstance(obj, dict):
             return jsonable(getattr(obj, method)())
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)
-                if f.name != "embed_text"}  # embed_text repeats text with prefixes
+        return {f.name: jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
     if hasattr(obj, "model_dump"):
         return obj.model_dump()
     if isinstance(obj, dict):
@@ -37,8 +36,11 @@ async def search(
     q: Annotated[str, Query(min_length=1, max_length=500, examples=["chữ ký số 2025"])],
     k: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> dict:
-    hits = await run_in_threadpool(state.assistant.search, q, k)
-    return {"query": q, "hits": jsonable(hits)}
+    hits = jsonable(await run_in_threadpool(state.assistant.search, q, k))
+    for hit in hits:
+        if isinstance(hit.get("chunk"), dict):
+            hit["chunk"].pop("embed_text", None)  # the indexed form repeats text with prefixes
+    return {"query": q, "hits": hits}
 
 
 @router.get("/records", summary="Tra cứu nhiệm vụ, chỉ tiêu, dự án đã trích xuất")

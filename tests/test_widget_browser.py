@@ -1,0 +1,136 @@
+"""The citizen widget in a real browser: Debian's headless Chromium driven by Playwright against
+uvicorn serving the real app (real PlanAssistant, real built index) on 127.0.0.1."""
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+MOOC_Q = "Ai chủ trì triển khai Nền tảng học trực tuyến mở MOOC ở Hải Dương?"
+HD_TITLE = "Kế hoạch thực hiện Chiến lược phát triển kinh tế số và xã hội số"
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason="/usr/bin/chromium is absent (apt-get install chromium)")
+
+
+def artifact(name: str) -> str:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return str(ARTIFACTS / name)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(built_index, tmp_path_factory):
+    import uvicorn
+
+    from assistant.api import create_app
+    from assistant.assistant import PlanAssistant
+
+    settings, index = built_index
+    port = free_port()
+    origin = f"http://127.0.0.1:{port}"
+    settings = settings.model_copy(update={"db_path": tmp_path_factory.mktemp("widget") / "app.sqlite",
+                                           "cors_origins": [origin]})
+    app = create_app(settings, assistant=PlanAssistant(settings, index), index=index)
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                        access_log=False))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    yield origin, app
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
+
+
+def test_widget_asks_cites_and_takes_feedback(server, browser):
+    origin, app = server
+    page = browser.new_page(viewport={"width": 1280, "height": 820})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(origin + "/")
+    assert "Cổng thông tin điện tử tỉnh" in page.title()
+
+    launcher = page.get_by_role("button", name="Mở trợ lý hỏi đáp")
+    launcher.click()
+    assert launcher.get_attribute("aria-expanded") == "true"
+    dialog = page.get_by_role("dialog", name="Trợ lý ảo chuyển đổi số")
+    assert dialog.is_visible()
+    log = page.get_by_role("log")
+    assert log.get_attribute("aria-live") == "polite"
+    box = page.get_by_label("Câu hỏi của bạn")
+    assert box.evaluate("e => e.getRootNode().activeElement === e")  # focus moved into the panel
+
+    box.fill(MOOC_Q)
+    box.press("Enter")
+    page.get_by_role("button", name="Câu trả lời hữu ích", exact=True).wait_for(timeout=60_000)
+    answer = page.locator(".msg.bot").last
+    assert "Sở Thông tin và Truyền thông" in answer.inner_text()
+    sources = answer.get_by_role("list", name="Nguồn trích dẫn")
+    assert HD_TITLE in sources.inner_text()
+
+    # open a citation: the quoted passage with its document title and section
+    answer.locator("button.cite").first.click()
+    passage = page.get_by_role("region", name=re.compile(r"Trích dẫn \[\d+\]"))
+    assert passage.is_visible()
+    text = passage.inner_text()
+    assert HD_TITLE in text and "Mục:" in text and "MOOC" in text
+    page.screenshot(path=artifact("widget-passage.png"))
+    page.keyboard.press("Escape")  # closes the passage first, focus back on the citation
+    assert not passage.is_visible() and dialog.is_visible()
+
+    # thumbs up -> a stored feedback row
+    page.get_by_role("button", name="Câu trả lời hữu ích", exact=True).click()
+    page.get_by_text("Cảm ơn phản hồi của bạn!").wait_for()
+    rows = app.state.assistant_state.store.feedback()
+    assert [(r["rating"], r["conversation_id"] is not None) for r in rows] == [("up", True)]
+    page.screenshot(path=artifact("widget.png"))
+
+    # the session survives a reload (localStorage), Escape closes the panel
+    page.reload()
+    page.get_by_role("button", name="Mở trợ lý hỏi đáp").click()
+    assert MOOC_Q in page.get_by_role("log").inner_text()
+    page.keyboard.press("Escape")
+    assert not dialog.is_visible()
+    assert errors == []
+
+
+def test_widget_on_a_phone(server, browser):
+    origin, _ = server
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    page.goto(origin + "/")
+    page.get_by_role("button", name="Mở trợ lý hỏi đáp").tap()
+    dialog = page.get_by_role("dialog", name="Trợ lý ảo chuyển đổi số")
+    bb = dialog.bounding_box()
+    assert (bb["width"], bb["height"]) == (390, 844)  # full screen on small screens
+    suggestions = page.get_by_role("group", name="Câu hỏi gợi ý").get_by_role("button")
+    assert suggestions.count() == 3
+    page.screenshot(path=artifact("widget-phone.png"))
+    ctx.close()

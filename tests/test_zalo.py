@@ -1,0 +1,226 @@
+"""Zalo OA bot: signature, dedupe, token refresh, splitting, backoff, commands — against a fake OA
+server on 127.0.0.1 and the real app on the real built index."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import stat
+import threading
+
+import pytest
+from fastapi.testclient import TestClient
+
+from assistant.api import create_app
+from assistant.assistant import PlanAssistant
+from assistant.zalo.client import ZaloClient, ZaloError
+from assistant.zalo.commands import HELP, run_command
+from assistant.zalo.fake_oa import FakeOA
+from assistant.zalo.signature import sign
+from assistant.zalo.text import format_answer, source_lines, split_message
+
+OA_SECRET = "oa-secret-key"
+MOOC_Q = "Ai chủ trì triển khai Nền tảng học trực tuyến mở MOOC ở Hải Dương?"
+
+
+@pytest.fixture()
+def oa():
+    with FakeOA(app_id="app-1", app_secret="app-secret", access_token="access-0",
+                refresh_token="refresh-0") as server:
+        yield server
+
+
+def zalo_settings(base, tmp_path, oa, **extra):
+    return base.model_copy(update={
+        "db_path": tmp_path / "app.sqlite", "zalo_app_id": "app-1", "zalo_app_secret": "app-secret",
+        "zalo_oa_secret": OA_SECRET, "zalo_access_token": "access-0", "zalo_refresh_token": "refresh-0",
+        "zalo_api_base": oa.url, "zalo_oauth_base": oa.url, "zalo_token_file": tmp_path / "zalo-token.json",
+        "zalo_backoff_seconds": 0.001, **extra})
+
+
+@pytest.fixture(scope="module")
+def plan_assistant(built_index):
+    settings, index = built_index
+    return PlanAssistant(settings, index)
+
+
+@pytest.fixture()
+def bot_app(built_index, plan_assistant, tmp_path, oa):
+    settings, index = built_index
+    app = create_app(zalo_settings(settings, tmp_path, oa), assistant=plan_assistant, index=index)
+    return TestClient(app)
+
+
+def event(text: str, msg_id: str = "msg-1", user: str = "user-42", name: str = "user_send_text") -> dict:
+    return {"event_name": name, "app_id": "app-1", "sender": {"id": user}, "recipient": {"id": "oa-1"},
+            "message": {"text": text, "msg_id": msg_id}, "timestamp": "1735689600000",
+            "user_id_by_app": "u-app-42"}
+
+
+def post_event(client: TestClient, ev: dict, secret: str = OA_SECRET, tamper: bool = False):
+    raw = json.dumps(ev, ensure_ascii=False).encode()
+    sig = sign(ev["app_id"], raw, ev["timestamp"], secret)
+    if tamper:
+        raw = raw.replace(b"user-42", b"user-43")
+    return client.post("/zalo/webhook", content=raw,
+                       headers={"X-ZEvent-Signature": sig, "Content-Type": "application/json"})
+
+
+# -- webhook on the real app -----------------------------------------------------------------
+
+def test_signed_event_is_answered_with_sources(bot_app, oa):
+    resp = post_event(bot_app, event(MOOC_Q))
+    assert resp.status_code == 200 and resp.json() == {"ok": True}
+    assert len(oa.messages) == 1
+    msg = oa.messages[0]
+    assert msg["user_id"] == "user-42"
+    assert "Sở Thông tin và Truyền thông" in msg["text"]
+    assert "Nguồn:\n[1] Kế hoạch thực hiện Chiến lược phát triển kinh tế số" in msg["text"]
+
+
+@pytest.mark.parametrize("kind", ["wrong_secret", "tampered_body", "missing"])
+def test_bad_signature_is_rejected_with_401_shape(bot_app, oa, kind):
+    ev = event(MOOC_Q)
+    if kind == "missing":
+        resp = bot_app.post("/zalo/webhook", json=ev)
+    else:
+        resp = post_event(bot_app, ev, secret="other" if kind == "wrong_secret" else OA_SECRET,
+                          tamper=kind == "tampered_body")
+    assert resp.status_code == 401
+    assert resp.json()["error"]["code"] == "bad_signature"
+    assert set(resp.json()["error"]) == {"code", "message", "status"}
+    assert oa.messages == []
+
+
+def test_duplicate_delivery_is_processed_once(bot_app, oa):
+    for _ in range(3):
+        assert post_event(bot_app, event("trợ giúp", msg_id="dup-7")).status_code == 200
+    assert [m["text"] for m in oa.messages] == [HELP]
+
+
+def test_other_events_are_acknowledged_and_ignored(bot_app, oa):
+    assert post_event(bot_app, event("", name="user_seen_message")).status_code == 200
+    assert post_event(bot_app, event("x", name="follow", msg_id="f1")).status_code == 200
+    assert oa.messages == []
+
+
+def test_follow_ups_are_kept_per_zalo_user(bot_app, oa):
+    post_event(bot_app, event(MOOC_Q, msg_id="a1"))
+    post_event(bot_app, event("Thời gian thực hiện?", msg_id="a2"))
+    store = bot_app.app.state.assistant_state.store
+    assert store.history("zalo:user-42") == [MOOC_Q, "Thời gian thực hiện?"]
+    assert "2023-2025" in oa.messages[1]["text"]
+
+
+def test_expired_token_is_refreshed_through_the_webhook(bot_app, oa, tmp_path):
+    oa.expire()  # "access-0" stops working; "refresh-0" is still valid
+    post_event(bot_app, event("help", msg_id="e1"))
+    assert [m["token"] for m in oa.messages] == ["access-1"]
+    saved = json.loads((tmp_path / "zalo-token.json").read_text())
+    assert (saved["access_token"], saved["refresh_token"]) == ("access-1", "refresh-1")
+
+
+def test_commands_read_the_record_store(built_index):
+    _, index = built_index
+    tasks = run_command("/nhiemvu Sở TT&TT Hải Dương", lambda: index)
+    assert tasks.startswith("Nhiệm vụ do Sở Thông tin và Truyền thông (Hải Dương) chủ trì: ")
+    assert "Triển khai Nền tảng học trực tuyến mở (MOOC) về kỹ năng số" in tasks
+    targets = run_command("/chitieu 2025 Hải Dương", lambda: index)
+    assert targets.startswith("Chỉ tiêu năm 2025 của Hải Dương: ")
+    assert run_command("Trợ giúp", lambda: index) == HELP
+    assert run_command("/chitieu", lambda: index).startswith("Cú pháp: /chitieu <năm>")
+    assert run_command("Ai chủ trì MOOC?", lambda: index) is None
+
+
+# -- OA client against the fake server ---------------------------------------------------------
+
+def make_client(base, tmp_path, oa, sleeps=None, **extra) -> ZaloClient:
+    return ZaloClient(zalo_settings(base, tmp_path, oa, **extra),
+                      sleep=(sleeps.append if sleeps is not None else lambda s: None))
+
+
+def test_refresh_stores_new_pair_0600_before_retry(built_index, tmp_path, oa, caplog):
+    caplog.set_level(logging.DEBUG)
+    client = make_client(built_index[0], tmp_path, oa)
+    oa.expire()
+    client.send_text("user-1", "Xin chào")
+    assert oa.refreshes == [{"refresh_token": "refresh-0", "app_id": "app-1", "grant_type": "refresh_token"}]
+    assert oa.messages == [{"user_id": "user-1", "text": "Xin chào", "token": "access-1"}]
+    path = tmp_path / "zalo-token.json"
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert json.loads(path.read_text())["refresh_token"] == "refresh-1"
+    # a new process starts from the stored pair, not the spent one in the environment
+    assert make_client(built_index[0], tmp_path, oa).tokens.refresh_token == "refresh-1"
+    logged = caplog.text
+    assert all(secret not in logged for secret in ("access-0", "access-1", "refresh-0", "refresh-1",
+                                                   "app-secret", OA_SECRET))
+
+
+def test_one_refresh_for_concurrent_senders(built_index, tmp_path, oa):
+    client = make_client(built_index[0], tmp_path, oa)
+    oa.expire()
+    threads = [threading.Thread(target=client.send_text, args=(f"u{i}", "hi")) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(oa.refreshes) == 1  # the refresh token is single-use: a second refresh would fail
+    assert sorted(m["user_id"] for m in oa.messages) == ["u0", "u1", "u2", "u3"]
+
+
+def test_refused_refresh_is_an_error(built_index, tmp_path, oa):
+    client = make_client(built_index[0], tmp_path, oa, zalo_refresh_token="spent")
+    oa.expire()
+    with pytest.raises(ZaloError, match="refresh refused: error -14014"):
+        client.send_text("u", "hi")
+    assert not (tmp_path / "zalo-token.json").exists()
+
+
+def test_rate_limit_backs_off_exponentially(built_index, tmp_path, oa):
+    sleeps: list[float] = []
+    client = make_client(built_index[0], tmp_path, oa, sleeps, zalo_backoff_seconds=0.5)
+    oa.rate_limited = 3
+    client.send_text("u", "hi")
+    assert sleeps == [0.5, 1.0, 2.0]
+    assert oa.errors == [-32, -32, -32] and len(oa.messages) == 1
+
+
+def test_rate_limit_gives_up_after_max_retries(built_index, tmp_path, oa):
+    client = make_client(built_index[0], tmp_path, oa, [], zalo_max_retries=2)
+    oa.rate_limited = 5
+    with pytest.raises(ZaloError, match="error -32"):
+        client.send_text("u", "hi")
+    assert oa.messages == []
+
+
+def test_long_reply_is_split_into_parts_of_at_most_2000(built_index, tmp_path, oa):
+    client = make_client(built_index[0], tmp_path, oa)
+    paragraph = " ".join(f"Câu số {i} nói về chuyển đổi số của tỉnh." for i in range(40))
+    text = "\n\n".join([paragraph] * 4) + "\n\nNguồn:\n" + "\n".join(f"[{i}] Kế hoạch — mục {i}" for i in range(1, 6))
+    client.send_reply("u", text)
+    parts = [m["text"] for m in oa.messages]
+    assert len(parts) >= 3 and all(len(p) <= 2000 for p in parts)
+    assert "".join(parts).replace("\n", "").replace(" ", "") == text.replace("\n", "").replace(" ", "")
+    assert all(p.endswith(".") or p.endswith("5") for p in parts)  # cut on sentence/paragraph ends
+
+
+# -- pure text functions ----------------------------------------------------------------------
+
+def test_split_message_prefers_paragraphs_then_sentences():
+    a, b = "A" * 1500 + ".", "B" * 1500 + "."
+    assert split_message(f"{a}\n\n{b}") == [a, b]
+    long = " ".join(["Một câu khá dài về kế hoạch."] * 150)  # one 4,349-char paragraph
+    parts = split_message(long)
+    assert [len(p) for p in parts] == [2000, 2000, 347]  # 69 + 69 + 12 sentences of 28 chars
+    assert all(p.endswith("kế hoạch.") for p in parts)
+    assert split_message("x" * 4100) == ["x" * 2000, "x" * 2000, "x" * 100]
+    assert split_message("  ") == []
+
+
+def test_source_lines_are_short():
+    cites = [{"n": 1, "doc_id": "d", "title": "Kế hoạch " + "rất dài " * 30, "section": "PHỤ LỤC › VII. " + "x" * 100}]
+    (line,) = source_lines(cites)
+    assert line.startswith("[1] Kế hoạch rất dài") and " — PHỤ LỤC › VII. " in line
+    assert len(line) <= 4 + 70 + 3 + 60
+    payload = {"answer": "Trả lời [1].", "citations": cites, "suggestions": ["Còn năm 2030?"]}
+    assert format_answer(payload).endswith("Bạn có thể hỏi tiếp:\n1. Còn năm 2030?")
