@@ -2,10 +2,18 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
 import re
 import shutil
+import socket
 import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -18,6 +26,7 @@ MOOC_Q = "Ai chủ trì triển khai Nền tảng học trực tuyến mở MOOC
 HD = "hai-duong-5046-kh-ubnd-2023"
 ADMIN_KEY = "test-admin-key"
 PORTAL = "http://portal.example.gov.vn"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -261,3 +270,51 @@ def test_admin_ingest_builds_index_and_app_becomes_ready(built_index, tmp_path):
     assert [d["doc_id"] for d in c.get("/v1/documents").json()["documents"]] == ["thanh-hoa-de-an-cds-2021-tin-tuc"]
     answer = c.post("/v1/ask", json={"q": "Đề án chuyển đổi số tỉnh Thanh Hóa giai đoạn 2021-2025"}).json()
     assert "thanh-hoa-de-an-cds-2021-tin-tuc" in [x["doc_id"] for x in answer["citations"]]
+
+
+def test_access_log_redacts_personal_numbers(client, caplog):
+    caplog.set_level(logging.INFO, logger="assistant.access")
+    client.get("/v1/search", params={"q": "gọi 0912 345 678 về chữ ký số", "k": 1})
+    line = [r.getMessage() for r in caplog.records if r.name == "assistant.access"][-1]
+    assert "/v1/search?q=gọi [số điện thoại] về chữ ký số&k=1 200" in line and "0912" not in line
+
+
+# -- the serve command -------------------------------------------------------------------------
+
+def test_serve_help():
+    from assistant.cli import build_parser
+
+    with pytest.raises(SystemExit) as exit_:
+        build_parser().parse_args(["serve", "--help"])
+    assert exit_.value.code == 0
+
+
+def test_serve_ingests_if_missing_then_serves(built_index, tmp_path, capfd):
+    base, _ = built_index
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for name in ("catalog.json", "thanh-hoa-de-an-cds-2021-tin-tuc.txt"):
+        shutil.copy(base.plans_dir / name, plans / name)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "ASSISTANT_PLANS_DIR": str(plans), "ASSISTANT_INDEX_DIR": str(tmp_path / "index"),
+           "ASSISTANT_EMBED_CACHE": str(base.embed_cache_path), "ASSISTANT_EMBEDDER": base.embedder,
+           "ASSISTANT_DB_PATH": str(tmp_path / "app.sqlite")}
+    proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--port", str(port),
+                             "--ingest-if-missing"], env=env, cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        ready = None
+        deadline = time.monotonic() + 300  # a deadline for a hung start, not a timing assertion
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                ready = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5).json()
+                break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        assert ready == {"status": "ready", "version": ready and ready["version"], "documents": 1}
+    finally:
+        proc.terminate()
+        out = proc.communicate(timeout=30)[0]
+    assert "indexing" in out and f"serving on http://127.0.0.1:{port}/" in out
