@@ -111,3 +111,37 @@ def test_split_sentences():
     assert parts[0] == "Kinh tế số chiếm 20% GRDP;"
     assert "tỷ lệ 50,5% đạt." in parts
     assert "Sở Y tế |" in parts
+
+
+@pytest.fixture(scope="module")
+def tiny_cross_encoder(tmp_path_factory):
+    """A real (untrained) 1-layer BERT cross-encoder saved locally; no model hub involved."""
+    import torch
+    from transformers import BertConfig, BertForSequenceClassification, BertTokenizer
+
+    root = tmp_path_factory.mktemp("tiny-ce")
+    words = "chữ ký số sở thông tin và truyền thông hải dương mục tiêu năm 2025 2030 kế hoạch".split()
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *dict.fromkeys(words)]
+    (root / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
+    torch.manual_seed(0)
+    config = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+                        intermediate_size=64, max_position_embeddings=256, num_labels=1)
+    BertForSequenceClassification(config).save_pretrained(root)
+    BertTokenizer(str(root / "vocab.txt"), do_lower_case=True).save_pretrained(root)
+    return root
+
+
+def test_reranker_reorders_by_cross_encoder_scores(built_index, tiny_cross_encoder):
+    from assistant.retrieval import load_reranker
+    from assistant.understanding import understand
+
+    settings, index = built_index
+    ranked = PlanAssistant(settings.model_copy(update={"reranker": str(tiny_cross_encoder)}), index)
+    hits = ranked.retriever.retrieve(understand("Mục tiêu chữ ký số năm 2025 của Hải Dương?"))
+    scores = [h.scores["rerank"] for h in hits]
+    assert scores == sorted(scores, reverse=True) and len(hits) == ranked.retriever.k
+    assert load_reranker(None) is None
+    from assistant.errors import AssistantError
+
+    with pytest.raises(AssistantError, match="cannot be loaded locally"):
+        load_reranker(str(tiny_cross_encoder / "missing"))
