@@ -72,8 +72,11 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, ids: list[str], token_lists: list[list[str]]) -> "LexicalIndex":
+        import logging
+
         import bm25s
 
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG
         retriever = bm25s.BM25()
         # bm25s cannot index an empty corpus or an empty document; a placeholder token keeps rows aligned.
         retriever.index([toks or ["\x00"] for toks in token_lists] or [["\x00"]], show_progress=False)
