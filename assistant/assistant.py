@@ -41,7 +41,14 @@ class PlanAssistant:
             history = self.conversations.get(conversation_id)
         standalone = rewrite(question, history)
         q = understand(standalone)
-        hits = self.retriever.retrieve(q) if q.intent != "greeting" else []
+        if q.intent == "greeting":
+            hits = []
+        elif q.intent == "target" and not q.provinces and not q.doc_hints:
+            # one topic, different figures per province: look in every province, the composer
+            # then writes one line per province and plan
+            hits = self.retriever.retrieve_per_province(q)
+        else:
+            hits = self.retriever.retrieve(q)
         ans = self.composer.compose(q, hits)
         if self.generator is not None and not ans.abstained and ans.citations:
             ans = self.generator.generate(standalone, ans.citations, ans)

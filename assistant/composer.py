@@ -297,13 +297,13 @@ class Composer:
         """(score, coverage, record, chunk) for records of the top hits `want` accepts, best first."""
         out: dict[str, tuple[float, float, dict, object]] = {}
         top = max((h.score for h in hits), default=1.0) or 1.0
-        for rank, h in enumerate(hits[:8]):
+        for rank, h in enumerate(hits[:24]):
             for rec in self.records_for_chunk(h.chunk):
                 if not want(rec):
                     continue
                 text = f"{record_text(rec)} {rec.get('section') or ''}"
                 cov = self.vocab.coverage(q.topic, text, q.accented)
-                score = cov + 0.3 * (h.score / top) - 0.01 * rank
+                score = cov + 0.3 * (h.score / top) - 0.01 * min(rank, 8)
                 if rec["id"] not in out or out[rec["id"]][0] < score:
                     out[rec["id"]] = (score, cov, rec, h.chunk)
         return sorted(out.values(), key=lambda t: t[0], reverse=True)

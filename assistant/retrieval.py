@@ -165,6 +165,15 @@ class HybridRetriever(BaseRetriever):
             out = self.rerank(question.text, out[: max(k * 2, 10)])
         return out[:k]
 
+    def retrieve_per_province(self, question: Question, k: int | None = None) -> list[Scored]:
+        """Best hits of each corpus province, merged (for topics whose figures differ by province)."""
+        out: list[Scored] = []
+        for name in self.corpus_provinces().values():
+            q = Question(**{**vars(question), "provinces": [name]})
+            out += self.retrieve(q, k)
+        out.sort(key=lambda h: (-h.score, h.chunk.id))
+        return out
+
     def rerank(self, query: str, hits: list[Scored]) -> list[Scored]:
         scores = self.reranker.predict([(query, h.chunk.text) for h in hits])
         for h, s in zip(hits, scores):
