@@ -111,7 +111,7 @@ def test_not_built_is_index_not_ready(tmp_path):
     assert "run `python -m assistant ingest`" in exc.value.message
 
 
-def test_second_build_embeds_nothing(tmp_path, plans_dir):
+def test_second_build_embeds_nothing(tmp_path, plans_dir, monkeypatch):
     s = _settings(tmp_path, _corpus(tmp_path, [NEWS], plans_dir))  # a fresh cache
     first = build_index(s)
     assert first.documents == 1 and first.parsed == [NEWS] and first.chunks > 0
@@ -121,6 +121,12 @@ def test_second_build_embeds_nothing(tmp_path, plans_dir):
     assert second.chunks == first.chunks and second.version != first.version
     index = PlanIndex.open(s)
     assert index.version == second.version and index.chroma.count() == first.chunks
+    # New ingest code (or --rebuild): unchanged files are parsed again, vectors still cached.
+    monkeypatch.setattr(index_mod, "pipeline_fingerprint", lambda: "changed-code")
+    third = build_index(s)
+    assert (third.parsed, third.skipped, third.embedded) == ([NEWS], 0, 0)
+    assert build_index(s).skipped == 1
+    assert build_index(s, rebuild=True).parsed == [NEWS]
 
 
 def test_changed_removed_and_bad_files(tmp_path, plans_dir, built_index):

@@ -134,6 +134,22 @@ def index_lock(index_dir: Path):
         f.close()  # closing the descriptor releases the flock
 
 
+def pipeline_fingerprint() -> str:
+    """Hash of the code that turns a file into stored rows (ingest/*, chunker, analyzer, store):
+    when it changes, an unchanged file must still be parsed again (its vectors stay cached)."""
+    import ingest
+    import vectorstore
+
+    h = hashlib.sha256(str(FORMAT_VERSION).encode())
+    files = sorted(Path(ingest.__file__).parent.rglob("*.py"))
+    vs = Path(vectorstore.__file__).parent
+    files += [vs / n for n in ("chunks.py", "lexical.py", "aliases.py", "recordstore.py")]
+    for f in files:
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def _new_version_name() -> str:
     return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f") + "-" + uuid.uuid4().hex[:6]
 
@@ -178,12 +194,13 @@ def _sha256(path: Path) -> str:
 
 
 def build_index(settings, paths=None, prune: bool = False, progress: Progress | None = None,
-                embedder: Embedder | None = None) -> IngestSummary:
+                embedder: Embedder | None = None, rebuild: bool = False) -> IngestSummary:
     """Build a new index version from `paths` (default settings.plans_dir) and switch to it.
 
     Unchanged files are reused, changed ones replaced; documents whose files were not among the
     scanned inputs are kept unless `prune`. A file that fails is reported in `failed` and, if an
-    earlier version had it, that earlier data is kept."""
+    earlier version had it, that earlier data is kept. `rebuild` (or a change of the ingest code,
+    see `pipeline_fingerprint`) parses every scanned file again."""
     from ingest.errors import IngestError
     from ingest.pipeline import parse_file
 
@@ -198,6 +215,8 @@ def build_index(settings, paths=None, prune: bool = False, progress: Progress | 
         prev_files: dict = prev_manifest.get("files", {})
         prev_docs: dict = prev_manifest.get("docs", {})  # path -> doc_id
         prev_backend = (prev_manifest.get("embedder") or {}).get("backend")
+        fingerprint = pipeline_fingerprint()
+        reusable = not rebuild and prev_manifest.get("pipeline") == fingerprint
         emb = embedder or make_embedder(settings, prefer=prev_backend)
         cached_emb = emb if isinstance(emb, CachedEmbedder) else CachedEmbedder(emb, settings.embed_cache_path)
         cached_emb.reset_counts()
@@ -218,7 +237,8 @@ def build_index(settings, paths=None, prune: bool = False, progress: Progress | 
                 failed.append((key, f"cannot read file ({exc.strerror})"))
                 continue
             old_id = prev_docs.get(key)
-            if old_id and prev_files.get(key) == sha and prev_store.document_row(old_id) is not None:
+            if (reusable and old_id and prev_files.get(key) == sha
+                    and prev_store.document_row(old_id) is not None):
                 keep[old_id] = (key, sha)
                 summary.skipped += 1
                 continue
@@ -295,6 +315,7 @@ def build_index(settings, paths=None, prune: bool = False, progress: Progress | 
             summary.failed = failed
             manifest = {
                 "format": FORMAT_VERSION,
+                "pipeline": fingerprint,
                 "version": version,
                 "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 "embedder": _embedder_info(cached_emb),

@@ -15,6 +15,8 @@ def register(subparsers) -> None:
                    help="files or folders to ingest (default: settings.plans_dir)")
     p.add_argument("--prune", action="store_true",
                    help="drop indexed documents whose files are not among the scanned PATHs")
+    p.add_argument("--rebuild", action="store_true",
+                   help="parse every file again even if unchanged (embeddings still come from the cache)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
@@ -47,7 +49,8 @@ def run(args, settings) -> int:
 
     bars = None if args.quiet else _Bars()
     try:
-        summary = build_index(settings, args.paths or None, prune=args.prune, progress=bars)
+        summary = build_index(settings, args.paths or None, prune=args.prune, progress=bars,
+                              rebuild=args.rebuild)
     finally:
         if bars:
             bars.close()
