@@ -144,3 +144,17 @@ def test_row_text_of_each_kind():
     assert row_text(g) == "Chỉ tiêu: Tỷ lệ | Hiện trạng: 1% (2022) | 2025: 80% | 2030: 90% | Chủ trì: Cục Thống kê"
     p = Project("3", "d", "PL", "3", "Kho dữ liệu", owner=["Sở TT"], purpose="Dùng chung")
     assert row_text(p) == "Dự án: Kho dữ liệu | Chủ trì: Sở TT | Mục tiêu: Dùng chung"
+
+
+def test_table_separators_and_group_rows_are_not_prose_chunks(parsed_docs):
+    """The pipes between Bình Định cells and the group rows between appendix rows are carried
+    by the row chunks' context; alone they are noise in retrieval."""
+    from vectorstore.chunks import chunk_document
+
+    for doc in parsed_docs.values():
+        for c in chunk_document(doc):
+            if c.kind == "prose":
+                assert sum(ch.isalpha() for ch in c.text) >= 12, c.text
+                assert not c.text.startswith("|"), c.text
+    hd = chunk_document(parsed_docs["hai-duong-5046-kh-ubnd-2023"])
+    assert not [c for c in hd if c.kind == "prose" and c.text.startswith("II\nPhát triển hạ tầng")]

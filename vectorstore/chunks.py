@@ -136,6 +136,23 @@ def _subtract(a: int, b: int, masks: list[tuple[int, int]]) -> list[tuple[int, i
 
 
 _LINE = re.compile(r"[^\n]+")
+_WORD_CHARS = re.compile(r"[^\W\d_]")
+MIN_PROSE_LETTERS = 12
+# Between two rows of one table lie only separators and group rows ("|", "II Phát triển hạ
+# tầng"); the row chunks already carry that context, so such gaps are not prose.
+TABLE_GAP_CHARS = 250
+
+
+def _close_table_gaps(masks: list[tuple[int, int]], text: str, heading_starts: list[int]
+                      ) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in masks:
+        if out and a - out[-1][1] <= TABLE_GAP_CHARS and "\n\n" not in text[out[-1][1]:a].strip() \
+                and not any(out[-1][1] <= h < a for h in heading_starts):
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
 
 
 def _sent_tokenize(text: str) -> list[str]:
@@ -216,7 +233,7 @@ def chunk_document(doc: ParsedDocument, max_chars: int = MAX_CHARS) -> list[Chun
             rec.start, rec.end, rec.id, rec.kind)
         if rec.end > rec.start:
             masks.append(_norm_span(norm.offsets, rec.start, rec.end))
-    masks.sort()
+    masks = _close_table_gaps(sorted(masks), norm.text, [s.norm_start for s in doc.sections])
 
     for a, b, owner in _units(doc):
         path = owner.path if owner is not None else ""
@@ -225,7 +242,7 @@ def chunk_document(doc: ParsedDocument, max_chars: int = MAX_CHARS) -> list[Chun
         for pa, pb in _subtract(a, b, masks):
             for cs, ce in pack(sentence_spans(norm.text, pa, pb, max_chars), max_chars):
                 text = norm.text[cs:ce].strip()
-                if not text:
+                if len(_WORD_CHARS.findall(text)) < MIN_PROSE_LETTERS:  # "|", "4.", stray cells
                     continue
                 # A heading followed only by sub-sections says nothing the sub-sections' paths don't.
                 if heading_only and cs == a and "\n" not in text and len(text) < 120:
