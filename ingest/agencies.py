@@ -56,9 +56,10 @@ _TABLE: dict[str, list[str]] = {
     "Văn phòng Ủy ban nhân dân tỉnh": ["Văn phòng UBND tỉnh", "VP UBND tỉnh", "VP UBND", "VPUBND", "Văn phòng UBND"],
     "Ủy ban nhân dân cấp huyện": [
         "UBND cấp huyện", "UBND các huyện, thị xã, thành phố", "UBND các huyện, TX, TP",
-        "UBND huyện, thị xã, thành phố", "UBND các huyện, thị xã và thành phố",
+        "UBND huyện, thị xã, thành phố", "UBND các huyện, thị xã và thành phố", "UBND các huyện",
+        "UBND huyện", "UBND các huyện, thành phố, thị xã",
     ],
-    "Ủy ban nhân dân cấp xã": ["UBND cấp xã", "UBND các xã, phường, thị trấn"],
+    "Ủy ban nhân dân cấp xã": ["UBND cấp xã", "UBND các xã, phường, thị trấn", "UBND các xã", "UBND xã"],
     "Trung tâm Phục vụ hành chính công tỉnh": [
         "Trung tâm Phục vụ HCC tỉnh", "Trung tâm Phục vụ HCC", "Trung tâm Phục vụ hành chính công",
         "TTPVHCC",
@@ -268,7 +269,8 @@ def normalize_agencies(cell: str | None, province: str | None = None) -> list[st
 
 def _text_key(text: str) -> str:
     k = fold(text).replace("&", " va ")
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", k).split())
+    k = " ".join(re.sub(r"[^a-z0-9]+", " ", k).split())
+    return re.sub(r"\buy ban nhan dan\b", "ubnd", k)
 
 
 def _alias_pattern() -> tuple[re.Pattern[str], dict[str, str]]:

@@ -120,3 +120,13 @@ def test_find_agencies_accent_insensitive_longest_first():
     ]
     assert find_agencies("Văn phòng UBND tỉnh chủ trì") == ["Văn phòng Ủy ban nhân dân tỉnh"]
     assert find_agencies("kinh tế số chiếm 20% GRDP") == []
+
+
+def test_district_and_commune_committees_are_not_the_provincial_committee():
+    from ingest.agencies import canonical_agency, find_agencies
+
+    assert find_agencies("UBND các huyện chủ trì") == ["Ủy ban nhân dân cấp huyện"]
+    assert canonical_agency("Ủy ban nhân dân các huyện, thị xã, thành phố") == "Ủy ban nhân dân cấp huyện"
+    assert canonical_agency("UBND các xã") == "Ủy ban nhân dân cấp xã"
+    assert find_agencies("UBND tỉnh giao") == ["Ủy ban nhân dân tỉnh"]
+    assert find_agencies("Ủy ban nhân dân các huyện") == ["Ủy ban nhân dân cấp huyện"]
