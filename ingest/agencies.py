@@ -12,31 +12,18 @@ from __future__ import annotations
 
 import re
 
-try:  # the shared helper; a local copy keeps this module importable on its own
-    from ingest.normalize import fold
-except ImportError:  # pragma: no cover
-    import unicodedata
-
-    def fold(text: str) -> str:
-        out = []
-        for c in text:
-            if c in "đĐ":
-                out.append("d")
-                continue
-            base = "".join(x for x in unicodedata.normalize("NFD", c) if not unicodedata.combining(x))
-            out.append((base or c).lower()[:1] or c)
-        return "".join(out)
+from ingest.normalize import fold
 
 
 # canonical -> aliases (abbreviations and variants, as written in plans)
 _TABLE: dict[str, list[str]] = {
     "Sở Thông tin và Truyền thông": ["Sở TT&TT", "Sở TTTT", "STTTT", "Sở TT và TT", "Sở Thông tin - Truyền thông"],
-    "Sở Kế hoạch và Đầu tư": ["Sở KH&ĐT", "Sở KHĐT", "Sở KH và ĐT", "Sở Kế hoạch - Đầu tư"],
-    "Sở Giáo dục và Đào tạo": ["Sở GD&ĐT", "Sở GDĐT", "Sở GD và ĐT"],
+    "Sở Kế hoạch và Đầu tư": ["SKHĐT", "Sở KH&ĐT", "Sở KHĐT", "Sở KH và ĐT", "Sở Kế hoạch - Đầu tư"],
+    "Sở Giáo dục và Đào tạo": ["SGDĐT", "Sở GD&ĐT", "Sở GDĐT", "Sở GD và ĐT"],
     "Sở Nông nghiệp và Phát triển nông thôn": ["Sở NN&PTNT", "Sở NNPTNT", "Sở Nông nghiệp và PTNT", "Sở NN và PTNT"],
     "Sở Lao động, Thương binh và Xã hội": [
         "Sở LĐ-TB&XH", "Sở LĐTBXH", "Sở Lao động - Thương binh và Xã hội", "Sở Lao động - TB&XH",
-        "Sở Lao động TB&XH", "Sở Lao động Thương binh và Xã hội",
+        "Sở Lao động TB&XH", "Sở Lao động TB và XH", "Sở Lao động Thương binh và Xã hội",
     ],
     "Sở Tài nguyên và Môi trường": ["Sở TN&MT", "Sở TNMT", "Sở TN và MT"],
     "Sở Giao thông vận tải": ["Sở GTVT", "Sở Giao thông - Vận tải"],
@@ -106,9 +93,13 @@ _AGENCY_HEADS = (
 )
 
 
+# "TT&TT", "TT-TT", "LĐ-TB&XH", "PT-TH": one abbreviation however its letters are joined
+_ABBR_JOINER = re.compile(r"(?<=[A-ZĐ])[&\-.](?=[A-ZĐ])")
+
+
 def _key(name: str) -> str:
     """Comparison key: folded, "&"/"và" dropped, punctuation to spaces."""
-    k = fold(name).replace("&", " ")
+    k = fold(_ABBR_JOINER.sub("", name)).replace("&", " ")
     k = re.sub(r"[^a-z0-9]+", " ", k)
     # "Ủy ban nhân dân" and "UBND" are the same word in every agency name
     k = re.sub(r"\buy ban nhan dan\b", "ubnd", k)
@@ -268,7 +259,7 @@ def normalize_agencies(cell: str | None, province: str | None = None) -> list[st
 
 
 def _text_key(text: str) -> str:
-    k = fold(text).replace("&", " va ")
+    k = fold(_ABBR_JOINER.sub("", text)).replace("&", " va ")
     k = " ".join(re.sub(r"[^a-z0-9]+", " ", k).split())
     return re.sub(r"\buy ban nhan dan\b", "ubnd", k)
 

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import re
 
+from ingest import agencies as agencies_mod
+from ingest.normalize import fold
 from ingest.prose import part_role
 from ingest.records import Assignment, Citation, NormalizedText, Section, Task, content_id
-from ingest.sections import fold, roman_to_int
+from ingest.sections import roman_to_int
 
 _VALUE = r"(?:\d{1,2}(?:\.\d{1,2})*(?![\d/])|[IVX]+\b|[a-zđ]\b)"
 _RE_REF = re.compile(
@@ -30,26 +32,15 @@ _RE_HEADING_VERB = re.compile(
     r"\s+(?=(?:Chủ trì|Thực hiện|Triển khai|Phối hợp|Tham mưu|Là cơ quan|Có trách nhiệm|Căn cứ)\b)")
 
 
-def _agencies_mod():
-    try:
-        from ingest import agencies
-    except ImportError:  # pragma: no cover - lands in parallel
-        return None
-    return agencies
-
-
 def heading_agencies(title: str, province: str = "") -> list[str]:
     """Canonical agencies named by a "Tổ chức thực hiện" heading ("Sở Tài chính, Sở KH&ĐT")."""
     name = _RE_HEADING_VERB.split(title, maxsplit=1)[0].strip(" .:;")
-    mod = _agencies_mod()
-    if mod is None:
-        return [name] if name else []
-    whole = mod.canonical_agency(name, province or None)
-    if not re.search(r"[,;]", name) and fold(whole) != fold(mod.clean_name(name) if hasattr(mod, "clean_name") else name):
+    whole = agencies_mod.canonical_agency(name, province or None)
+    if not re.search(r"[,;]", name) and fold(whole) != fold(agencies_mod.clean_name(name)):
         return [whole]  # a known name as a whole ("Văn phòng UBND tỉnh") is one agency
     out: list[str] = []
-    for piece in mod.split_agencies(name):
-        canon = mod.canonical_agency(piece, province or None)
+    for piece in agencies_mod.split_agencies(name):
+        canon = agencies_mod.canonical_agency(piece, province or None)
         if canon and canon not in out:
             out.append(canon)
     return out
@@ -119,10 +110,9 @@ def _pick(cands: list[Section], norm: NormalizedText, agencies: list[str]) -> li
     """One node among same-numbered candidates: the one that mentions the agency, else the first."""
     if len(cands) <= 1:
         return cands
-    mod = _agencies_mod()
     for c in cands:
         text = norm.text[c.norm_start:c.norm_end]
-        found = mod.find_agencies(text) if mod is not None else []
+        found = agencies_mod.find_agencies(text)
         if any(a in found for a in agencies) or any(fold(a) in fold(text) for a in agencies):
             return [c]
     return cands[:1]

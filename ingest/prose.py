@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 
 from ingest.records import NormalizedText, Section, Target, Task, content_id
-from ingest.sections import fold
+from ingest import agencies
+from ingest.normalize import fold
 
 _RE_MARKER = re.compile(r"^\s*(?:[-–•+*]\s*|[a-zđ]\)\s*|\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+)")
 _RE_TABLE_START = re.compile(r"(?m)^\s*(?:\|.*|S?TT|STT|Số TT)\s*$")
@@ -39,17 +40,8 @@ def part_role(part: Section) -> str | None:
     return None
 
 
-def _agencies():
-    try:
-        from ingest import agencies
-    except ImportError:  # pragma: no cover - lands in parallel
-        return None
-    return agencies
-
-
 def find_agencies(text: str) -> list[str]:
-    mod = _agencies()
-    return mod.find_agencies(text) if mod else []
+    return agencies.find_agencies(text)
 
 
 def own_span(node: Section, by_id: dict[str, Section], norm: NormalizedText) -> tuple[int, int]:
@@ -202,14 +194,13 @@ _RE_CARD_FIELD = re.compile(
 
 def _card_owners(parent: Section, by_id: dict[str, Section]) -> tuple[list[str], list[str]]:
     """Lead and partners named by "Đơn vị chủ trì: …" / "Đơn vị phối hợp: …" children of a node."""
-    mod = _agencies()
     lead: list[str] = []
     partners: list[str] = []
     for cid in parent.children:
         m = _RE_CARD_FIELD.match(by_id[cid].title)
-        if not m or not m.group("value") or mod is None:
+        if not m or not m.group("value"):
             continue
-        names = mod.normalize_agencies(m.group("value")) if hasattr(mod, "normalize_agencies") else []
+        names = agencies.normalize_agencies(m.group("value"))
         if m.group("lead") or m.group("lead2"):
             lead += [n for n in names if n not in lead]
         elif m.group("partner"):

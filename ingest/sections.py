@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.normalize import fold
 from ingest.records import NormalizedText, Section, content_id
 
 PATH_SEP = " › "
@@ -305,15 +306,3 @@ def section_path_at(sections: list[Section]):
 def find_parts(sections: list[Section], *needles: str) -> list[Section]:
     """Top-level parts whose folded title contains any needle (e.g. "nhiem vu")."""
     return [s for s in sections if s.kind == "part" and any(n in fold(s.title) for n in needles)]
-
-
-def fold(text: str) -> str:
-    """Lowercase, diacritics removed, đ->d (ingest.normalize.fold when present)."""
-    try:
-        from ingest.normalize import fold as _f
-    except ImportError:  # the normalize module lands in parallel
-        import unicodedata
-
-        t = unicodedata.normalize("NFD", text.lower().replace("đ", "d").replace("Đ", "d"))
-        return "".join(c for c in t if unicodedata.category(c) != "Mn")
-    return _f(text)

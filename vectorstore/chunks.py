@@ -156,10 +156,8 @@ def _close_table_gaps(masks: list[tuple[int, int]], text: str, heading_starts: l
 
 
 def _sent_tokenize(text: str) -> list[str]:
-    try:
-        from underthesea import sent_tokenize
-    except Exception:  # pragma: no cover - underthesea is a dependency
-        return re.split(r"(?<=[.!?;])\s+", text)
+    from underthesea import sent_tokenize  # imported late: it loads its model on import
+
     return sent_tokenize(text)
 
 
