@@ -26,6 +26,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
 from ingest.normalize import fold
+from vectorstore.scoring import minmax
 
 from assistant.glossary import province_key
 from assistant.understanding import Question, understand
@@ -40,15 +41,6 @@ class Scored:
     chunk: Any
     score: float
     scores: dict[str, float] = field(default_factory=dict)
-
-
-def minmax(values: dict[str, float]) -> dict[str, float]:
-    if not values:
-        return {}
-    lo, hi = min(values.values()), max(values.values())
-    if hi - lo < 1e-9:
-        return {k: 1.0 for k in values}
-    return {k: (v - lo) / (hi - lo) for k, v in values.items()}
 
 
 def fuse_weighted(dense: dict[str, float], lexical: dict[str, float], weight: float) -> dict[str, float]:

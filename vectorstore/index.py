@@ -32,6 +32,7 @@ from vectorstore.chunks import Chunk, chunk_document
 from vectorstore.embedders import CachedEmbedder, Embedder, make_embedder
 from vectorstore.lexical import LexicalIndex, analyze
 from vectorstore.recordstore import RecordStore
+from vectorstore.scoring import minmax
 
 FORMAT_VERSION = 1
 KEEP_VERSIONS = 2
@@ -360,15 +361,6 @@ def _cleanup(index_dir: Path, settings, keep_names: set[str]) -> None:
 
 
 # -- read API -----------------------------------------------------------------------------
-def _minmax(values: dict[str, float]) -> dict[str, float]:
-    if not values:
-        return {}
-    lo, hi = min(values.values()), max(values.values())
-    if hi - lo < 1e-9:
-        return {k: 1.0 for k in values}
-    return {k: (v - lo) / (hi - lo) for k, v in values.items()}
-
-
 class PlanIndex:
     """A read-only view of one index version."""
 
@@ -461,7 +453,7 @@ class PlanIndex:
         for cid in dense:
             if cid not in lex and cid in pos:
                 lex[cid] = float(all_lex[pos[cid]])
-        dn = _minmax(dense)
+        dn = minmax(dense)
         top_lex = max(lex.values(), default=0.0)
         ln = {cid: (v / top_lex if top_lex > 0 else 0.0) for cid, v in lex.items()}
         ids = list(dict.fromkeys([*dense, *lex]))

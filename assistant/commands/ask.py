@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from assistant.errors import AssistantError
+from assistant.evaluation import load_questions
 
 
 def register(subparsers) -> None:
@@ -37,27 +38,10 @@ def format_answer(ans) -> str:
     return "\n".join(lines)
 
 
-def _read_jsonl(path: Path) -> list[dict]:
-    if not path.is_file():
-        raise AssistantError(f"question file not found: {path}", status=404, code="not_found")
-    items = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise AssistantError(f"{path}:{n}: not JSON ({exc.msg})") from exc
-        if not isinstance(item, dict) or not isinstance(item.get("q"), str):
-            raise AssistantError(f'{path}:{n}: each line needs a "q" string')
-        items.append(item)
-    return items
-
-
 def run(args, settings) -> int:
     if not args.question and not args.jsonl:
         raise AssistantError('give a question or --jsonl FILE, e.g. python -m assistant ask "Ai chủ trì ...?"')
-    items = _read_jsonl(args.jsonl) if args.jsonl else None
+    items = load_questions(args.jsonl) if args.jsonl else None
     from assistant.assistant import PlanAssistant
 
     bot = PlanAssistant(settings)
