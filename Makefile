@@ -31,6 +31,7 @@ eval: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/ingest.py
 	$(PY) bench/ask.py
+	$(PY) bench/serve.py
 
 clean:
 	rm -rf var build *.egg-info
