@@ -5,6 +5,8 @@ created; `answer` is then cheap enough to serve in-process.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from assistant.answer_types import Answer
 from assistant.composer import Composer
 from assistant.conversation import ConversationStore, InMemoryConversationStore, rewrite
@@ -47,6 +49,12 @@ class PlanAssistant:
             # one topic, different figures per province: look in every province, the composer
             # then writes one line per province and plan
             hits = self.retriever.retrieve_per_province(q)
+        elif len(q.provinces) > 1:
+            # "… ở Hải Dương và Thanh Hóa": search each named province, then merge
+            hits = []
+            for province in q.provinces:
+                hits += self.retriever.retrieve(replace(q, provinces=[province]))
+            hits.sort(key=lambda h: (-h.score, h.chunk.id))
         else:
             hits = self.retriever.retrieve(q)
         ans = self.composer.compose(q, hits)

@@ -35,7 +35,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans = []
     for m in re.finditer(r"[^\n]+", text):
         line_start = m.start()
-        for s in re.finditer(r"[^.;|]+(?:[.;](?!\d)|$|\|)?", m.group(0)):
+        # a "." between digits is a thousands separator ("3.000 tỷ"), not a sentence end
+        for s in re.finditer(r"(?:[^.;|]|(?<=\d)\.(?=\d))+(?:[.;](?!\d)|$|\|)?", m.group(0)):
             seg = s.group(0)
             if len(seg.strip(" |-+.;")) >= 3:
                 a = line_start + s.start() + (len(seg) - len(seg.lstrip(" |-+")))
@@ -63,6 +64,11 @@ def accented_words(text: str) -> list[str]:
     return re.findall(r"[\w%]+", text.lower())
 
 
+# Spellings Vietnamese writes both ways ("hằng năm" / "hàng năm", "kỹ" / "kĩ"): one counts for the other.
+_VARIANT_GROUPS = (("hằng", "hàng"), ("kỹ", "kĩ"), ("lý", "lí"), ("sỹ", "sĩ"), ("mỹ", "mĩ"))
+VARIANTS: dict[str, tuple[str, ...]] = {w: g for g in _VARIANT_GROUPS for w in g}
+
+
 class Vocabulary:
     """Document frequencies of words (accented and folded) over all chunks, for IDF-weighted coverage."""
 
@@ -75,12 +81,16 @@ class Vocabulary:
             self.df.update({"~" + w for w in words(t)})
 
     def idf(self, word: str, accented: bool = True) -> float:
-        return math.log((self.n + 1) / (self.df.get(word if accented else "~" + word, 0) + 0.5))
+        forms = VARIANTS.get(word, (word,)) if accented else (word,)
+        df = sum(self.df.get(f if accented else "~" + f, 0) for f in forms)
+        return math.log((self.n + 1) / (df + 0.5))
 
     def coverage(self, topic: list[str], text: str, accented: bool = True) -> float:
         if not topic:
             return 0.0
         present = set(accented_words(text)) if accented else set(words(text))
+        if accented:
+            present |= {v for w in present for v in VARIANTS.get(w, ())}
         total = sum(self.idf(w, accented) for w in topic)
         return sum(self.idf(w, accented) for w in topic if w in present) / total if total else 0.0
 
@@ -418,18 +428,39 @@ class Composer:
         return draft
 
     # -- lists and documents --
+    def _dated_by_heading(self, rec: dict, year: int) -> bool:
+        """An undated record under a heading or in a plan titled "năm <year>" (not "đến năm")."""
+        if rec.get("start_year"):
+            return False
+        title = (self.docs.get(rec["doc_id"]) or {}).get("title") or ""
+        return any(re.search(rf"(?<!den )\bnam {year}\b", fold(t)) for t in (rec.get("section") or "", title))
+
+    def year_records(self, years: list[int], province: str | None, kinds: tuple[str, ...]) -> list[dict]:
+        """Tasks/projects carried out in one of `years`: by their timeframe, else by their heading."""
+        out = []
+        for y in years:
+            if "task" in kinds:
+                out += self.index.records.query(kind="task", year=y, province=province, limit=1000)
+            out += [r for kind in kinds for r in self.index.records.query(kind=kind, province=province, limit=100000)
+                    if self._dated_by_heading(r, y)]
+        return out
+
     def list_answer(self, q: Question) -> Answer | None:
         known = {province_key(d.get("province") or ""): d.get("province") for d in self.docs.values()}
         province = next((known[province_key(p)] for p in q.provinces if province_key(p) in known), None)
+        # "dự án" / "projects" asks for the project records (Phụ lục "Danh mục dự án"), tasks otherwise
+        kinds = ("project",) if re.search(r"\bdu an\b|\bprojects?\b", fold(q.text)) else ("task", "project")
         if q.intent == "list_agency":
             recs = []
             for ag in q.agencies:
                 recs += [r for r in self.index.records.query(agency=ag, province=province, limit=1000)
-                         if r.get("kind") in ("task", "project", "target") and ag in owners_of(r)]
+                         if r.get("kind") in (*kinds, "target") and ag in owners_of(r)]
         else:
-            recs = [r for y in q.years for r in self.index.records.query(kind="task", year=y, province=province, limit=1000)]
-        generic = {"nhiệm", "vụ", "dự", "án", "nhiem", "vu", "du", "an", "tasks", "projects"}
-        topic = [w for w in q.topic if w not in generic] if q.intent == "list_agency" else q.topic
+            recs = self.year_records(q.years, province, kinds)
+            # the tasks of that very year first: a one-year timeframe says more than "2022-2025"
+            recs.sort(key=lambda r: (r.get("end_year") or 0) - (r.get("start_year") or r.get("end_year") or 0))
+        generic = {"nhiệm", "vụ", "dự", "án", "nhiem", "vu", "du", "an", "tasks", "projects", "gì", "gi"}
+        topic = [w for w in q.topic if w not in generic]
         if topic:  # the group row in the section path names the theme of a table block
             recs = [r for r in recs
                     if self.vocab.coverage(topic, f"{record_text(r)} {r.get('section') or ''}", q.accented) >= 0.6]
@@ -449,7 +480,8 @@ class Composer:
                 n = draft.cite(self._rec_evidence(r))
                 draft.records.append(r)
                 time = f" ({r['timeframe']})" if r.get("timeframe") else ""
-                draft.lines.append(f"- {record_text(r)}{time} [{n}]")
+                who = f" — {'; '.join(owners_of(r))}" if q.intent == "list_year" and owners_of(r) else ""
+                draft.lines.append(f"- {record_text(r)}{time}{who} [{n}]")
         if len(uniq) > len(shown):
             more = len(uniq) - len(shown)
             draft.lines.append(f"… and {more} more." if q.language == "en" else f"… và {more} mục khác.")

@@ -44,7 +44,8 @@ _P = {
         r"|\btarget|\bgoal|\bshare\b|\bpercent|\bhow (many|much)\b|\brate\b|\bproportion\b"),
     "deadline": re.compile(
         r"\bkhi nao\b|\bbao gio\b|\bthoi gian (nao|thuc hien|hoan thanh)\b|\blo trinh\b|\bthoi han\b"
-        r"|\bnam nao\b|\bwhen\b|\bdeadline\b|\btimeline\b|\bby what year\b|\btimeframe\b"),
+        r"|\bnam nao\b|\b(giai doan|thoi diem|luc) nao\b|\bbao lau\b|\bhan chot\b|\bwhen\b|\bdeadline\b"
+        r"|\btimeline\b|\bby what year\b|\btimeframe\b|\bwhat (period|years?)\b"),
     "list": re.compile(
         r"\b(nhung|cac) (nhiem vu|du an|viec|chuong trinh|noi dung)\b.*\bnao\b|\bliet ke\b"
         r"|\b(nhiem vu|du an|viec) (gi|nao)\b|\bgom nhung\b|\bwhat (tasks|projects)\b|\blist\b|\bwhich (tasks|projects)\b"),
@@ -61,6 +62,7 @@ ai la gi nao bao nhieu khi cua o tai trong va voi cho den nam do duoc co cac nhu
 con hay giup toi minh xin hoi biet theo ve tu ra vao de dat muc tieu chi ke hoach
 tinh chu tri nhiem vu thuc hien trien khai dang se da bi phai can muon yeu cau
 hien nay hoac kia ay hon it nhat toi thieu toi da khoang gan khong vay a nhe u
+chiem liet ke viec
 """.split())
 _STOP_EN = set("""
 what who which when how is are the of in for does do should share target targets plan plans and by
@@ -115,6 +117,16 @@ def find_years(text: str) -> list[int]:
     return [int(y) for y in re.findall(r"(?<!\d)(20[1-4]\d)(?!\d)", text)]
 
 
+def asked_years(folded: str, hints: list[str]) -> list[int]:
+    """Years the question asks about: a year that only names a plan ("kế hoạch 2020") is a
+    document hint, not a target year."""
+    years = find_years(folded)
+    for h in hints:
+        if h.startswith("ke hoach ") and years.count(int(h[-4:])) == 1:
+            years.remove(int(h[-4:]))
+    return years
+
+
 def _doc_hints(folded: str) -> list[str]:
     hints = [m.group(0) for m in re.finditer(r"\b\d{1,5}\s*/\s*(kh|qd|nq|tb|cv)[-\w]*", folded)]
     if re.search(r"\bde an\b|\bscheme\b", folded):
@@ -155,6 +167,7 @@ ai là gì nào bao nhiêu khi của ở tại trong và với cho đến năm d
 hay giúp tôi mình xin hỏi biết theo về từ ra vào để đạt mục tiêu chỉ kế hoạch tỉnh chủ trì nhiệm vụ
 thực hiện triển khai đang sẽ đã bị phải cần muốn yêu cầu hiện nay hoặc kia ấy hơn ít nhất tối thiểu
 tối đa khoảng gần không vậy à nhé ạ trăm đặt là
+chiếm liệt kê việc
 """.split())
 _ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z]+[A-Za-z]*\b")  # MOOC, IOC, VNeID, GRDP
 
@@ -162,7 +175,9 @@ _ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z]+[A-Za-z]*\b")  # MOOC, IOC, VNeID,
 # "giao sở nào", "cơ quan nào", "do ai": question phrases whose words are topic words elsewhere
 _QUESTION_PHRASES = re.compile(
     r"(?<= )(giao (cho )?)?(những )?(sở|cơ quan|đơn vị|so|co quan|don vi|ai) nào(?= )|(?<= )giao (cho )?(ai|sở|so)(?= )"
-    r"|(?<= )(giao (cho )?)?(nhung )?(so|co quan|don vi) nao(?= )")
+    r"|(?<= )(giao (cho )?)?(nhung )?(so|co quan|don vi) nao(?= )"
+    r"|(?<= )(phần trăm|phan tram)(?= )|(?<= )(trong )?(giai đoạn|thời gian|thời điểm|giai doan|thoi gian|thoi diem) nào(?= )"
+    r"|(?<= )(trong )?(giai doan|thoi gian|thoi diem) nao(?= )")
 
 
 def _words(text: str, accented: bool) -> str:
@@ -200,8 +215,8 @@ def understand(question: str) -> Question:
     provinces = find_provinces(text)
     agencies = find_agencies(text)
     expansions = english_terms(text) if language == "en" else []
-    if language == "en":
-        expansions += [a for a in find_agencies(" ".join(expansions)) if a not in agencies]
+    if language == "en":  # "Department of Health" -> Sở Y tế: an agency the question names
+        agencies += [a for a in find_agencies(" ".join(expansions)) if a not in agencies]
     for ag in agencies:  # the abbreviation of a named agency helps the lexical leg, and vice versa
         for alias in agency_aliases(ag)[:2]:
             if alias not in expansions:
@@ -214,9 +229,10 @@ def understand(question: str) -> Question:
         base = " ".join([*english_terms(text), *_ACRONYM.findall(text)])
     else:
         base = text
+    hints = _doc_hints(folded)
     return Question(
-        text=text, language=language, intent=intent, provinces=provinces, years=find_years(text),
-        agencies=agencies, doc_hints=_doc_hints(folded),
+        text=text, language=language, intent=intent, provinces=provinces, years=asked_years(folded, hints),
+        agencies=agencies, doc_hints=hints,
         topic=topic_words(base, provinces, agencies, language, accented), expansions=expansions,
         accented=accented,
         wants_owner=wants_owner, wants_time=wants_time,
