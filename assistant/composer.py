@@ -454,7 +454,8 @@ class Composer:
             recs = []
             for ag in q.agencies:
                 recs += [r for r in self.index.records.query(agency=ag, province=province, limit=1000)
-                         if r.get("kind") in (*kinds, "target") and ag in owners_of(r)]
+                         if r.get("kind") in (kinds if kinds == ("project",) else (*kinds, "target"))
+                         and ag in owners_of(r)]
         else:
             recs = self.year_records(q.years, province, kinds)
             # the tasks of that very year first: a one-year timeframe says more than "2022-2025"

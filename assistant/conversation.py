@@ -94,7 +94,7 @@ def _replace_years(text: str, years: list[int]) -> str:
     def sub(m: re.Match[str]) -> str:
         return str(next(new, last_year))
 
-    return re.sub(r"(?<!\d)20[1-4]\d(?!\d)", sub, text, count=len(old))
+    return re.sub(r"(?<![\d.,])20\d\d(?![\d%]|[.,]\d)", sub, text, count=len(old))
 
 
 def _is_full(question: str) -> bool:

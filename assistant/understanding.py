@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ingest.agencies import agency_aliases, find_agencies
 from ingest.normalize import fold, normalize
 
-from assistant.glossary import english_terms, find_provinces
+from assistant.glossary import EN_VI, english_terms, find_provinces
 
 INTENTS = ("owner", "target", "deadline", "list_agency", "list_year", "document", "general",
            "greeting", "out_of_scope")
@@ -114,7 +114,7 @@ def detect_language(text: str) -> str:
 
 
 def find_years(text: str) -> list[int]:
-    return [int(y) for y in re.findall(r"(?<!\d)(20[1-4]\d)(?!\d)", text)]
+    return [int(y) for y in re.findall(r"(?<![\d.,])(20\d\d)(?![\d%]|[.,]\d)", text)]
 
 
 def asked_years(folded: str, hints: list[str]) -> list[int]:
@@ -180,6 +180,18 @@ _QUESTION_PHRASES = re.compile(
     r"|(?<= )(trong )?(giai doan|thoi gian|thoi diem) nao(?= )")
 
 
+_GLOSSARY_WORDS = {w for phrase in EN_VI for w in re.findall(r"[a-z]+", phrase)}  # translated already
+
+
+def _names(text: str) -> list[str]:
+    """Capitalized words inside an English sentence ("Mini App", "Zalo"): names the glossary cannot
+    translate, searched as written. Provinces and English question words are left out."""
+    words = re.findall(r"(?<=[\w,'] )[A-Z][\w-]*", text)
+    provinces = {w for p in find_provinces(text) for w in fold(p).split()}
+    return [w for w in words if w.lower() not in _EN_WORDS and w.lower() not in _STOP_EN
+            and w.lower() not in _GLOSSARY_WORDS and fold(w) not in provinces]
+
+
 def _words(text: str, accented: bool) -> str:
     t = text.lower() if accented else fold(text)
     return " " + " ".join(re.findall(r"[\w%]+", t)) + " "
@@ -225,8 +237,8 @@ def understand(question: str) -> Question:
             expansions.append(ag)
     intent, wants_owner, wants_time = _intent(folded, agencies)
     accented = language == "en" or bool(re.search(r"[^\x00-\x7f]", text))
-    if language == "en":  # Vietnamese terms of the glossary plus acronyms kept as written
-        base = " ".join([*english_terms(text), *_ACRONYM.findall(text)])
+    if language == "en":  # Vietnamese terms of the glossary plus names kept as written
+        base = " ".join([*english_terms(text), *_ACRONYM.findall(text), *_names(text)])
     else:
         base = text
     hints = _doc_hints(folded)
