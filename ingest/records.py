@@ -123,7 +123,7 @@ class Task:
     row: str | None  # row number as written in the table ("1", "1.2"), None for prose
     text: str
     lead: list[str] = field(default_factory=list)  # canonical agency names (cơ quan chủ trì)
-    partners: list[str] = field(default_factory=list)  # phối hợp
+    partners: list[str] = field(default_factory=list)  # phối hợp (and executors, below)
     timeframe: str | None = None  # raw, e.g. "2023-2025", "Năm 2023", "Hằng năm"
     start_year: int | None = None
     end_year: int | None = None
@@ -132,6 +132,8 @@ class Task:
     end: int = 0
     source: str = "table"  # "table" | "prose" | "assignment"
     assigned_by: Citation | None = None  # the "Tổ chức thực hiện" sentence that gave the owner
+    # "Cơ quan thực hiện" column, apart from the phối hợp column (also listed in partners)
+    executors: list[str] = field(default_factory=list)
     kind: str = "task"
 
 
@@ -154,6 +156,8 @@ class Target:
     end: int = 0
     source: str = "table"  # "table" | "prose"
     assigned_by: Citation | None = None
+    executors: list[str] = field(default_factory=list)  # "Cơ quan thực hiện" (also in partners)
+    note: str | None = None  # e.g. owner taken from a merged cell shared with a neighbouring row
     kind: str = "target"
 
 

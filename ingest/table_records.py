@@ -51,6 +51,7 @@ def table_records(
     kind = table_kind(table)
     groups: list[tuple[int, str, int | None]] = []  # (level, label, year)
     out: list[Task | Target | Project] = []
+    rows: list[TableRow | None] = []  # the row of each record; None marks a group row between them
     for row in table.rows:
         label = _group_label(table, row)
         if label:
@@ -59,6 +60,7 @@ def table_records(
             groups = [g for g in groups if g[0] < level]
             ym = re.search(r"(?:đến|năm)\s+(20\d\d)", title, re.I)
             groups.append((level, f"{marker}. {title}" if marker else title, int(ym.group(1)) if ym else None))
+            rows.append(None)
             continue
         if not _cell(table, row, "text"):
             continue
@@ -68,7 +70,73 @@ def table_records(
         rec = _record(kind, doc_id, table, row, province, section, year)
         rec.start, rec.end = start, end
         out.append(rec)
+        rows.append(row)
+    _share_merged_cells(table, rows, out)
     return out
+
+
+# --- vertically merged cells -------------------------------------------------------------------
+
+# Columns a merged cell may cover: everything but the row's own number, text and values.
+_SHARED_ROLES = ("lead", "partner", "exec", "legal", "time", "source")
+_STOP = frozenset("ty le cac cua va duoc tren trong cho voi so nam".split())
+
+
+def _share_merged_cells(table: Table, rows: list[TableRow | None], recs: list) -> None:
+    """A row whose whole owner block is empty shares a vertically merged cell with a neighbour.
+
+    A flattened table writes a merged cell once, in one of the rows it spans (the top one, or
+    the one where its centred text fell), so the other row comes out with no owner and no legal
+    basis. Such a row takes the owner block of the adjacent row (same group) whose text is closest
+    to its own, and says so in its note.
+    """
+    shared = table.role_index(*_SHARED_ROLES)
+    if not table.role_index("lead") or not recs:
+        return
+    seq: list[tuple[TableRow, object] | None] = []
+    it = iter(recs)
+    for r in rows:
+        seq.append(None if r is None else (r, next(it)))
+    for k, item in enumerate(seq):
+        if item is None:
+            continue
+        row, rec = item
+        if any(row.text(i) for i in shared):
+            continue
+        cands = []
+        for d in (-1, 1):
+            j = k + d
+            if 0 <= j < len(seq) and seq[j] is not None and _owners(seq[j][1]):
+                cands.append((_overlap(_cell(table, row, "text"), _cell(table, seq[j][0], "text")), -j, j))
+        if not cands:
+            continue
+        j = max(cands)[2]  # the closest text; ties: the row above
+        nrow, nrec = seq[j]
+        _copy_owner_block(rec, nrec)
+        num = _cell(table, nrow, "num")
+        where = f"dòng {num}" if num else ("dòng trên" if j < k else "dòng dưới")
+        msg = f"Cơ quan chủ trì và căn cứ lấy từ ô gộp chung với {where}"
+        rec.note = f"{rec.note}; {msg}" if rec.note else msg
+
+
+def _owners(rec) -> list[str]:
+    return getattr(rec, "lead", None) or getattr(rec, "owners", None) or getattr(rec, "owner", None) or []
+
+
+def _copy_owner_block(rec, src) -> None:
+    for f in ("lead", "owners", "owner", "partners", "executors", "legal_basis", "timeframe",
+              "start_year", "end_year", "baseline_source"):
+        if hasattr(rec, f) and hasattr(src, f) and not getattr(rec, f):
+            v = getattr(src, f)
+            setattr(rec, f, list(v) if isinstance(v, list) else v)
+
+
+def _overlap(a: str, b: str) -> int:
+    """Shared word pairs of two row texts (diacritics folded, common words dropped)."""
+    def pairs(t: str) -> set[tuple[str, str]]:
+        ws = [w for w in re.findall(r"\w+", fold(t)) if w not in _STOP]
+        return set(zip(ws, ws[1:])) | {(w, "") for w in ws}
+    return len(pairs(a) & pairs(b))
 
 
 # --- one row -----------------------------------------------------------------------------------
@@ -83,6 +151,7 @@ def _record(kind: str, doc_id: str, table: Table, row: TableRow, province: str, 
     if not lead and partners:  # the lead cell slid into the partner column (merged/shifted cell)
         lead, partners = partners, []
     partners = [p for p in [*partners, *executors] if p not in lead]
+    executors = [e for e in executors if e not in lead]
     legal = _cell(table, row, "legal") or None
     note = _cell(table, row, "note") or None
     if kind == "project":
@@ -109,13 +178,14 @@ def _record(kind: str, doc_id: str, table: Table, row: TableRow, province: str, 
             baseline_year=table.columns[bi[0]].year if bi and baseline else None,
             baseline_source=_cell(table, row, "source") or None, values=values,
             unit=_cell(table, row, "unit") or None, owners=lead, partners=partners, legal_basis=legal,
+            executors=executors, note=note,
         )
     timeframe = _cell(table, row, "time") or None
     start_year, end_year = years_of(timeframe)
     return Task(
         id=content_id(doc_id, "task", number, text), doc_id=doc_id, section=section, row=number,
         text=text, lead=lead, partners=partners, timeframe=timeframe, start_year=start_year,
-        end_year=end_year, note=note,
+        end_year=end_year, note=note, executors=executors,
     )
 
 

@@ -137,6 +137,11 @@ _TIME = re.compile(
     re.I,
 )
 _VALUE = re.compile(r"\d\s*%|^\s*[-–]?\s*[<>≥≤=]|^(?:duy trì|không giao|tối thiểu|tối đa|trên|dưới|đạt)\b", re.I)
+_NEED = re.compile(r"cần thiết|cấp thiết|cấp bách|không thể thiếu|^(?:-\s*)?(?:hiện nay|hiện tại|vì vậy|do vậy|do đó)\b", re.I)
+_ACTION = re.compile(
+    r"^(?:-\s*)?(?:Đầu tư|Xây dựng|Nâng cấp|Mua sắm|Thuê|Triển khai|Tổ chức|Cài đặt|Bổ sung|Tập huấn|"
+    r"Đào tạo|Chuẩn hóa|Kết nối|Hướng dẫn|Đảm bảo|Chi phí)\b"
+)
 _HEADING = re.compile(r"^(?:\d{1,2}\.(?:\d{1,2}\.)*\s+\S|[IVX]{1,5}\.\s+\S|\[\d+\]|PHỤ LỤC\b|Phụ lục\s+\d)")
 
 
@@ -408,7 +413,16 @@ def _fit(role: str, ln: _Line, first: bool, prev: _Line | None) -> float:
         return 1.0 if (dash and len(t) < 80) or value else -2.0
     if role == "source":
         return -1.0 if value and "%" in t and len(t) < 12 else 1.0
-    if role in ("purpose", "scope", "other", "unit"):
+    if role in ("purpose", "scope"):
+        # "Sự cần thiết" argues (… là cần thiết, Hiện nay …, Do đó …); "quy mô, nội dung" lists
+        # the work (- Đầu tư …, - Xây dựng …): the cues decide where one cell ends
+        need, act = bool(_NEED.search(t)), bool(_ACTION.match(t))
+        if legal and not first and not need:  # an argument may cite a document in passing
+            return -1.0
+        if role == "purpose":
+            return 1.5 if need else (0.0 if act else 0.6)  # plain lines: the argument goes on
+        return -0.5 if need and not act else (1.0 if act else 0.5)
+    if role in ("other", "unit"):
         return -1.0 if legal and not first else 0.5
     # the row's main text
     score = 1.0

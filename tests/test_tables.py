@@ -102,9 +102,21 @@ def test_thanh_hoa_targets(corpus):
     assert "số hóa" in r16.indicator
     assert "Trung tâm Phục vụ hành chính công tỉnh" in r16.owners
     assert r16.legal_basis.startswith("Quyết định số 3740/QĐ-UBND")
-    # row 13 has no legal-basis and no owner cell: nothing is invented, row 14 keeps its own
+    # rows 13 and 32 have no legal-basis and no owner cell: the merged cell was written once,
+    # in row 14 (below) and row 31 (above); the row takes the owner block of the neighbour with
+    # the closest text ("trực tuyến toàn trình", "sức khỏe") and says so in its note
     r13 = next(t for t in targets if t.row == "13")
-    assert (r13.values, r13.owners, r13.legal_basis) == ({"2025": "90%"}, [], None)
+    assert (r13.values, r13.owners, r13.legal_basis) == (
+        {"2025": "90%"},
+        ["Trung tâm Phục vụ hành chính công tỉnh", "Các sở, ban, ngành", "Ủy ban nhân dân cấp huyện"],
+        "Công văn số 3816/BTTTT-CĐSQG ngày 14/9/2024 (Phụ lục hướng dẫn)",
+    )
+    assert r13.note == "Cơ quan chủ trì và căn cứ lấy từ ô gộp chung với dòng 14"
+    r32 = next(t for t in targets if t.row == "32")
+    assert (r32.values, r32.owners, r32.legal_basis) == (
+        {"2025": "90%"}, ["Sở Y tế"], "Quyết định 411/QĐ-TTg ngày 31/3/2022")
+    assert r32.note == "Cơ quan chủ trì và căn cứ lấy từ ô gộp chung với dòng 31"
+    assert sum(1 for t in targets if t.note) == 2  # every other row has its own owner cell
     r14 = next(t for t in targets if t.row == "14")
     assert r14.values == {"2025": "Tối thiểu 70%"} and r14.owners[0] == "Trung tâm Phục vụ hành chính công tỉnh"
     # multi-line cells
@@ -135,6 +147,16 @@ def test_thanh_hoa_projects(corpus):
     assert (app.owner, app.note) == (["Hội Nông dân tỉnh"], "CV số 28-TTr/HNDT ngày 11/10/2024")
     assert app.legal_basis.startswith("- Kế hoạch số 27-KH/HNDTW")
     assert [p.row for p in projects].count(None) == 12
+    # "Sự cần thiết" vs "quy mô, nội dung": the argument ends where the list of work begins
+    attt = _one(projects, "name", "Tăng cường an toàn, an ninh mạng")
+    assert attt.purpose.endswith("là yêu cầu cấp thiết trong giai đoạn hiện nay.")
+    assert attt.scope.startswith("- Đầu tư, bổ sung năng lực hệ thống tại Trung tâm dữ liệu")
+    lgsp = _one(projects, "name", "thông qua LGSP")
+    assert lgsp.purpose.endswith("tại Công văn số 1832/BTTTT- THH ngày 16/5/2022.")
+    assert lgsp.scope.startswith("Bổ sung, mở rộng các thành phần của Nền tảng chia sẻ")
+    assert kho.purpose.endswith("đảm bảo an ninh quốc phòng của Tỉnh")
+    assert kho.scope.startswith("Xây dựng hệ thống quản lý cơ sở dữ liệu dùng chung")
+    assert first.purpose.endswith("là rất cần thiết và cấp bách trong giai đoạn hiện nay.")
     assert next(p for p in projects if p.row == "11").owner == ["Sở Giáo dục và Đào tạo"]
 
 
@@ -168,6 +190,13 @@ def test_binh_dinh_targets(corpus):
     first = targets[0]
     assert first.row == "1.1" and first.owners == ["Văn phòng Ủy ban nhân dân tỉnh"]
     assert first.partners == ["Sở Thông tin và Truyền thông", "Sở Nội vụ", "Các sở, ban, ngành", "Các địa phương"]
+    # "CƠ QUAN THỰC HIỆN" is kept apart in executors (and still listed among the partners)
+    assert first.executors == ["Các sở, ban, ngành", "Các địa phương"]
+    r15 = next(t for t in targets if t.row == "1.5")
+    assert (r15.owners, r15.partners, r15.executors) == (
+        ["Sở Thông tin và Truyền thông"], ["Ủy ban nhân dân cấp huyện", "Ủy ban nhân dân cấp xã"],
+        ["Ủy ban nhân dân cấp huyện", "Ủy ban nhân dân cấp xã"])
+    assert pay[1].executors == ["Các sở, ban, ngành", "Các địa phương", "Doanh nghiệp"]
     # several figures in one target: no single value is guessed
     assert next(t for t in targets if t.indicator.startswith("- Kinh tế số chiếm 15%")).values == {}
 
