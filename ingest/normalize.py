@@ -191,13 +191,30 @@ _FUNCTION_WORDS = frozenset(
     "va cua cac voi cho trong tai ve theo de den tu hoac la nhung co duoc nham bang tren "
     "duoi giua mot nhu thi ma hay tinh so phong ban".split()
 )
+# Folded words above that also fold from words which can end a heading ("vận tải" = "tai",
+# "UBND tỉnh" = "tinh"): they join only when the next line is not a paragraph's first line.
+_AMBIGUOUS_ENDS = frozenset("tải tỉnh tinh tính số".split())
 _NUMBERED = re.compile(r"^(?:[IVXLC]{1,6}\.|\d{1,2}(?:\.\d{1,2})*\.?|[a-zđ]\))\s")
 
 
-def _joins_wrapped(logical: str, prev: str, line: str, w: _Widths) -> bool:
+def _opens_paragraph(line: str, nxt: str | None, w: _Widths) -> bool:
+    """`line` is a paragraph's first (indented, shorter) line: it is cut near the first-line
+    width and the paragraph goes on in a full-width line ("Chủ trì tổ chức thực hiện triển khai"
+    + "nhiệm vụ, giải pháp được nêu tại …")."""
+    return (
+        nxt is not None
+        and abs(len(line) - w.first) <= 8
+        and len(nxt) >= 0.75 * w.full
+        and not _TERMINAL.search(line)
+        and not _starts_structure(nxt)
+    )
+
+
+def _joins_wrapped(logical: str, prev: str, line: str, w: _Widths, nxt: str | None = None) -> bool:
     """In a hard-wrapped document: does `line` continue the logical line ending with `prev`?
 
-    `prev` is the previous physical line, `logical` the line built so far (prev included).
+    `prev` is the previous physical line, `logical` the line built so far (prev included), `nxt`
+    the physical line after `line`.
     """
     if _starts_structure(line) or _is_table_line(prev) or _is_table_line(logical):
         return False
@@ -213,8 +230,13 @@ def _joins_wrapped(logical: str, prev: str, line: str, w: _Widths) -> bool:
     words = logical.split()
     if len(words) == 1 or (len(words) == 2 and _NUMBERED.match(logical)):
         return True  # a single word ends no heading or paragraph: "Văn", "Bình", "13. Sở"
-    if _OPEN_END.search(prev) or fold(words[-1]) in _FUNCTION_WORDS:
+    paragraph = _opens_paragraph(line, nxt, w)
+    if _OPEN_END.search(prev) or (
+        fold(words[-1]) in _FUNCTION_WORDS and not (paragraph and words[-1].lower() in _AMBIGUOUS_ENDS)
+    ):
         return True  # "8. Sở Giáo dục và" + "Đào tạo", "9. Sở Lao động -" + "Thương binh …"
+    if paragraph and _NUMBERED.match(logical):
+        return False  # a wrapped heading ends where its body's first line begins
     if _is_upper_word(words[-1]) and _is_upper_word(line.split()[0]):
         # A wrapped all-caps heading: "III. NHIỆM VỤ, GIẢI" + "PHÁP CHỦ YẾU …"
         return logical == prev and (bool(_NUMBERED.match(logical)) or len(logical) >= 0.5 * w.full)
@@ -261,7 +283,8 @@ def _dewrap(buf: _Buf) -> None:
             prev = lines[prev_i]
             gap = i - prev_i - 1  # blank lines between
             if gap == 0 and widths is not None:
-                ok = _joins_wrapped(logical, prev, ln, widths)
+                nxt = next((x for x in lines[i + 1 : i + 2] if x), None)
+                ok = _joins_wrapped(logical, prev, ln, widths, nxt)
             elif gap <= 1:
                 ok = _joins_anywhere(prev, ln)
             if ok:

@@ -86,3 +86,17 @@ def test_part_reference_by_roman_muc(parsed_docs):
     doc = parsed_docs["thanh-hoa-258-kh-ubnd-2024"]
     (lead,) = _assignments(doc, "Sở Y tế")
     assert lead.section_paths == ["IV. LỰA CHỌN NHIỆM VỤ TRỌNG TÂM LÀM KHÂU ĐỘT PHÁ THỰC HIỆN THEO…"]
+
+
+def test_binh_dinh_heading_agency_with_body_on_next_line(parsed_docs):
+    # "12. Sở Giao thông vận tải" / "Chủ trì tổ chức …": the heading names the agency, the body
+    # sentence names the sections; a prose task under 5.5 cites that sentence
+    doc = parsed_docs["binh-dinh-59-kh-ubnd-2022"]
+    (gt,) = _assignments(doc, "Sở Giao thông vận tải")
+    assert [p.split(" › ")[-1] for p in gt.section_paths] == ["5.5. Chuyển đổi số trong lĩnh vực giao thông vận tải"]
+    assert gt.sentence.startswith("Chủ trì tổ chức thực hiện triển khai các nhiệm vụ, giải pháp được nêu tại điểm 5.5")
+    (vp,) = _assignments(doc, "Văn phòng Ủy ban nhân dân tỉnh")
+    assert [p.split(" › ")[-1] for p in vp.section_paths] == ["2.1. Phục vụ người dân và doanh nghiệp"]
+    tasks = [t for t in doc.tasks() if t.section.endswith("5.5. Chuyển đổi số trong lĩnh vực giao thông vận tải")]
+    assert tasks and all(t.lead == ["Sở Giao thông vận tải"] and t.assigned_by.start == gt.start for t in tasks)
+    assert " ".join(doc.source_text[gt.start:gt.end].split()) == gt.sentence  # the span is the sentence

@@ -77,6 +77,14 @@ def test_binh_dinh_wrapped_headings(docs):
     assert titles[3] == "Ngân hàng Nhà nước Việt Nam Chi nhánh tỉnh Bình Định"
     assert [s.number for s in doc.sections if s.kind == "appendix"] == ["PHỤ LỤC I", "PHỤ LỤC II"]
     assert _by_path(doc, "› 5.6. Chuyển đổi số trong lĩnh vực năng lượng").kind == "subitem"
+    # a wrapped heading stops where its body's first (indented, shorter) line begins, even after
+    # a word that folds like a function word ("vận tải" ~ "tại", "UBND tỉnh" ~ "tính")
+    assert titles[1] == "Văn phòng UBND tỉnh" and titles[11] == "Sở Giao thông vận tải"
+    gt = _by_path(doc, "› 5.5. Chuyển đổi số trong lĩnh vực giao thông vận tải")
+    assert doc.normalized.text[gt.norm_body_start:].lstrip().startswith("Chuyển đổi việc quản lý kết cấu hạ tầng")
+    iot = _by_path(doc, "› 1.3. Phát triển hạ tầng số › b)")
+    assert iot.title == "Hạ tầng Internet vạn vật (IoT)"
+    assert doc.normalized.text[iot.norm_body_start:].lstrip().startswith("Phát triển hạ tầng kết nối mạng Internet")
 
 
 def test_thanh_hoa_258_appendices(docs):
