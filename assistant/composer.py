@@ -96,10 +96,29 @@ class Vocabulary:
 
 
 # -- documents -------------------------------------------------------------------------------
-def doc_label(meta: dict, language: str) -> str:
-    """How an answer names a document: title, number, and its kind when it is not a plan."""
+def short_title(meta: dict, language: str) -> str:
+    """A document named in a few words: "Kế hoạch số 5046/KH-UBND (29/12/2023)", else its title up to
+    the scope phrase ("trên địa bàn …", ", định hướng …") plus the year. Citations keep the full title."""
+    number, issued = meta.get("number"), str(meta.get("issued") or "")
+    date = ("/".join(reversed(issued.split("-"))) if re.fullmatch(r"\d{4}-\d\d-\d\d", issued) else issued[:4])
+    when = f" ({date})" if date else ""
+    if number:
+        kind = "plan" if (meta.get("kind") or "plan") == "plan" else "other"
+        if language == "en":
+            return f"{'Plan' if kind == 'plan' else 'Document'} No. {number}{when}"
+        return f"{'Kế hoạch' if kind == 'plan' else 'Văn bản'} số {number}{when}"
     title = meta.get("title") or meta.get("doc_id", "")
-    number = meta.get("number")
+    head = re.split(r"\s+trên địa bàn\b|,\s*định hướng\b|\s+đến năm\b", title)[0].strip(" ,")
+    return f"{head}{when}"
+
+
+def doc_label(meta: dict, language: str, short: bool = False) -> str:
+    """How an answer names a document: title (or its short form), number, and its kind when it
+    is not a plan."""
+    if short:
+        title, number = short_title(meta, language), None
+    else:
+        title, number = meta.get("title") or meta.get("doc_id", ""), meta.get("number")
     kind = meta.get("kind") or "plan"
     if language == "en":
         label = f"{title}" + (f" (No. {number})" if number else "")
@@ -324,7 +343,7 @@ class Composer:
 
     def _label(self, doc_id: str, language: str) -> str:
         meta = self.docs.get(doc_id, {})
-        return f"{meta.get('province', '')}, {doc_label(meta, language)}"
+        return f"{meta.get('province', '')}, {doc_label(meta, language, short=True)}"
 
     def _rec_evidence(self, rec: dict) -> Evidence:
         return Evidence(rec["doc_id"], rec.get("section") or "", rec.get("start", 0), rec.get("end", 0))
@@ -338,6 +357,10 @@ class Composer:
         cands = self._candidates(q, hits, want)
         if not cands or cands[0][1] < self.threshold:
             return None
+        if q.intent == "deadline":  # a close candidate that states a timeframe answers "when"
+            timed = [c for c in cands if c[2].get("timeframe") and c[1] >= self.threshold
+                     and c[0] >= 0.8 * cands[0][0]]
+            cands = timed[:1] + cands
         score, cov, rec, chunk = cands[0]
         draft = Draft(records=[rec])
         n = draft.cite(self._rec_evidence(rec))
@@ -423,7 +446,7 @@ class Composer:
             used_chunks.add(chunk.id)
             a, b = locate(self.source(chunk.doc_id), chunk.start, chunk.end, sent)
             n = draft.cite(Evidence(chunk.doc_id, chunk.section, a, b))
-            heading = f" › {chunk.section}" if chunk.section and q.years else ""
+            heading = f" › {chunk.section.split(' › ')[-1]}" if chunk.section and q.years else ""
             draft.lines.append(f"{self._label(chunk.doc_id, q.language)}{heading}: “{sent}” [{n}]")
         return draft
 

@@ -61,7 +61,8 @@ _ANAPHOR = re.compile(
 # Question phrases removed from the earlier question before it lends its topic to a new intent.
 _QUESTION_BITS = re.compile(
     r"\b(ai chu tri|do ai chu tri|do ai|giao cho ai|ai|la bao nhieu|bao nhieu phan tram|bao nhieu"
-    r"|khi nao|bao gio|thoi gian nao|la gi|do (so|co quan|don vi) nao( chu tri| trien khai)?"
+    r"|(thuc hien |trien khai )?(trong |vao )?(thoi gian|giai doan|thoi diem) nao|(la )?(thuc hien |trien khai )?khi nao"
+    r"|bao gio|la gi|do (so|co quan|don vi) nao( chu tri| trien khai)?"
     r"|(so|co quan|don vi) nao|who leads|who is responsible for|who|what is|what are|what|when|how many"
     r"|how much)\b", re.I)
 

@@ -189,7 +189,16 @@ def tasks_from_node(doc_id: str, norm: NormalizedText, node: Section, by_id: dic
 # "2. Đơn vị chủ trì:  Sở Y tế": a field of a task card, not a task of its own
 _RE_CARD_FIELD = re.compile(
     r"^(?:Đơn vị (?P<lead>chủ trì)|Đơn vị (?P<partner>phối hợp)|Cơ quan (?P<lead2>chủ trì)|Căn cứ|Sự cần thiết"
-    r"|Quy mô|Lộ trình|Thời gian|Mục tiêu|Kinh phí|Nhiệm vụ)[^:]{0,30}:\s*(?P<value>.*)$", re.IGNORECASE)
+    r"|Quy mô|(?P<time>Lộ trình|Thời gian)|Mục tiêu|Kinh phí|Nhiệm vụ)[^:]{0,30}:\s*(?P<value>.*)$", re.IGNORECASE)
+
+
+def _card_timeframe(parent: Section, by_id: dict[str, Section]) -> str | None:
+    """"10. Lộ trình thực hiện: trong năm 2025." -> "trong năm 2025" (the card's timeframe)."""
+    for cid in parent.children:
+        m = _RE_CARD_FIELD.match(by_id[cid].title)
+        if m and m.group("time") and re.search(r"\b20\d\d\b", m.group("value") or ""):
+            return m.group("value").strip(" .;")
+    return None
 
 
 def _card_owners(parent: Section, by_id: dict[str, Section]) -> tuple[list[str], list[str]]:
@@ -231,9 +240,13 @@ def extract_prose_records(doc_id: str, norm: NormalizedText, sections: list[Sect
                 continue
             tasks = tasks_from_node(doc_id, norm, node, by_id)
             card_lead, card_partners = _card_owners(part, by_id)
+            card_time = _card_timeframe(part, by_id)
             for t in tasks:
                 if not t.lead and card_lead:
                     t.lead = list(card_lead)
                 t.partners += [p for p in card_partners if p not in t.partners and p not in t.lead]
+                if card_time and not t.timeframe:
+                    ys = [int(y) for y in re.findall(r"\b(20\d\d)\b", card_time)]
+                    t.timeframe, t.start_year, t.end_year = card_time, min(ys), max(ys)
             out.extend(tasks)
     return out
