@@ -206,7 +206,7 @@ def split_agencies(cell: str) -> list[str]:
         else:
             pieces = re.split(r",", part)
         for piece in pieces:
-            for sub in _split_run_together(piece.replace(_GLUE, ",")):
+            for sub in _split_and_group(piece.replace(_GLUE, ",")):
                 s = clean_name(sub)
                 if not s:
                     continue
@@ -218,6 +218,15 @@ def split_agencies(cell: str) -> list[str]:
                     out[-1] = f"{out[-1]}, {s}"  # "các cơ quan thông tấn, báo chí"
                     continue
                 out.append(s)
+    return out
+
+
+def _split_and_group(piece: str) -> list[str]:
+    """"Đài PTTH và các cơ quan báo chí" -> the agency and the group: "và các" starts a group of
+    its own (a name never goes on with "và các"), then names run together are cut apart."""
+    out: list[str] = []
+    for part in re.split(r"\s+và\s+(?=các\s)", piece):
+        out.extend(_split_run_together(part))
     return out
 
 

@@ -130,3 +130,12 @@ def test_district_and_commune_committees_are_not_the_provincial_committee():
     assert canonical_agency("UBND các xã") == "Ủy ban nhân dân cấp xã"
     assert find_agencies("UBND tỉnh giao") == ["Ủy ban nhân dân tỉnh"]
     assert find_agencies("Ủy ban nhân dân các huyện") == ["Ủy ban nhân dân cấp huyện"]
+
+
+def test_split_and_group():
+    # "và các" starts a group of its own; "và" inside a name does not split it
+    assert split_agencies("Đài PTTH và các cơ quan báo chí trong tỉnh") == [
+        "Đài PTTH", "các cơ quan báo chí trong tỉnh"]
+    assert split_agencies("Sở Văn hóa, Thể thao và Du lịch") == ["Sở Văn hóa, Thể thao và Du lịch"]
+    assert split_agencies("UBND các huyện, thị xã, thành phố và các doanh nghiệp viễn thông") == [
+        "UBND các huyện, thị xã, thành phố", "các doanh nghiệp viễn thông"]

@@ -100,3 +100,12 @@ def test_binh_dinh_heading_agency_with_body_on_next_line(parsed_docs):
     tasks = [t for t in doc.tasks() if t.section.endswith("5.5. Chuyển đổi số trong lĩnh vực giao thông vận tải")]
     assert tasks and all(t.lead == ["Sở Giao thông vận tải"] and t.assigned_by.start == gt.start for t in tasks)
     assert " ".join(doc.source_text[gt.start:gt.end].split()) == gt.sentence  # the span is the sentence
+
+
+def test_thanh_hoa_2020_heading_with_agency_and_group(parsed_docs):
+    # "16. Báo Thanh Hóa, Đài PTTH và các cơ quan báo chí trong tỉnh" names two agencies and a group
+    doc = parsed_docs["thanh-hoa-ke-hoach-cds-2020"]
+    agencies = [a.agency for a in doc.assignments() if "điểm d mục 1, phần III" in a.sentence]
+    assert agencies == ["Báo Thanh Hóa", "Đài Phát thanh và Truyền hình tỉnh", "Các cơ quan báo chí trong tỉnh"]
+    (task,) = [t for t in doc.tasks() if t.text.startswith("Xây dựng các chuyên mục tuyên truyền về Kế hoạch")]
+    assert task.lead == ["Báo Thanh Hóa", "Đài Phát thanh và Truyền hình tỉnh"]  # named agencies before the group
