@@ -158,7 +158,8 @@ def test_feedback_is_stored(client, mooc):
     assert row["comment"] == f"Thiếu chi tiết, gọi {PHONE_MASK}"
     assert_error(client.post("/v1/feedback", json={"answer_id": "f" * 32, "rating": "up"}), 404, "not_found")
     assert_error(client.post("/v1/feedback", json={"answer_id": mooc["id"], "rating": "meh"}), 422)
-    assert_error(client.post("/v1/feedback", json={"rating": "up"}), 400, "missing_target")
+    err = assert_error(client.post("/v1/feedback", json={"rating": "up"}), 422, "validation_error")
+    assert "give answer_id or conversation_id" in err["message"]
 
 
 def test_health_and_ready(client):
@@ -318,3 +319,44 @@ def test_serve_ingests_if_missing_then_serves(built_index, tmp_path, capfd):
         proc.terminate()
         out = proc.communicate(timeout=30)[0]
     assert "indexing" in out and f"serving on http://127.0.0.1:{port}/" in out
+
+
+# -- bounded property test: whatever a client sends, a contract answer or the one error shape -----
+
+def _fuzz_cases():
+    from urllib.parse import quote
+
+    from hypothesis import strategies as st
+
+    text = st.text(max_size=60)
+    json_value = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | text,
+                              lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text, inner, max_size=3),
+                              max_leaves=6)
+    ask_body = st.fixed_dictionaries({}, optional={"q": text | json_value, "history": json_value,
+                                                   "conversation_id": text, "extra": json_value})
+    params = st.dictionaries(st.sampled_from(["q", "k", "kind", "agency", "province", "doc_id",
+                                              "year", "limit"]), text, max_size=4)
+    return st.one_of(
+        st.tuples(st.just("post"), st.sampled_from(["/v1/ask", "/v1/feedback"]), ask_body),
+        st.tuples(st.just("get"), st.sampled_from(["/v1/search", "/v1/records"]), params),
+        st.tuples(st.just("get"), text.map(lambda t: "/v1/documents/" + quote(t, safe="")), st.none()),
+    )
+
+
+def test_fuzzed_requests_never_500(client):
+    from hypothesis import HealthCheck, given, settings
+
+    @settings(max_examples=60, deadline=None, derandomize=True,
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @given(_fuzz_cases())
+    def check(case):
+        method, path, data = case
+        if method == "post":
+            resp = client.post(path, json=data)
+        else:
+            resp = client.get(path, params=data) if data is not None else client.get(path)
+        assert resp.status_code in (200, 201, 400, 404, 422), resp.text
+        if resp.status_code >= 400:
+            assert_error(resp, resp.status_code)
+
+    check()

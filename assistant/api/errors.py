@@ -63,6 +63,8 @@ def install_error_handlers(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) else "Request failed."
         if exc.status_code == 404 and message == "Not Found":
             message = f"No route {request.url.path}. See /docs for the API."
+        elif exc.status_code == 400 and message == "There was an error parsing the body":
+            message = "The request body could not be read: send JSON encoded as UTF-8."
         elif exc.status_code == 405:
             message = f"Method {request.method} is not allowed on {request.url.path}."
         return error_response(http_error(exc.status_code, message), headers=exc.headers)

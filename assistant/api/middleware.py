@@ -6,6 +6,7 @@ or client never has to parse a plain-text error.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from urllib.parse import unquote_plus
 
@@ -17,6 +18,13 @@ from assistant.ratelimit import RateLimiter
 from assistant.redact import redact
 
 access_log = logging.getLogger("assistant.access")
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _escape(text: str) -> str:
+    """Control characters (a %0A in a path) as escapes: one request can never forge log lines."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class BodyLimitMiddleware:
@@ -129,6 +137,7 @@ class AccessLogMiddleware:
         finally:
             query = scope.get("query_string", b"").decode("latin-1")
             path = scope["path"] + (("?" + redact(unquote_plus(query))) if query else "")
+            path = _escape(path[:2000])
             client = scope.get("client")
             access_log.info("%s %s %s %d %.0fms", client[0] if client else "-", scope.get("method"),
                             path, status, (time.perf_counter() - t0) * 1000)

@@ -1,11 +1,33 @@
 """Request and response models of the API, with Vietnamese examples for the OpenAPI docs."""
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 CONVERSATION_ID = r"^[0-9a-f]{32}$"  # ids the API issues (uuid4 hex); Zalo ids never match
+MAX_QUESTION = 2000
+
+# Control characters (C0/C1 but tab and newlines), bidi overrides/isolates and zero-width
+# characters: invisible, useless to retrieval, and a way to disguise text in logs and the widget.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f"
+                        "\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def clean_text(text: str) -> str:
+    """User text without invisible characters and surrounding whitespace; empty text is an error."""
+    text = _INVISIBLE.sub("", text).strip()
+    if not text:
+        raise ValueError("the text is empty (only spaces or invisible characters); type a question")
+    return text
+
+
+# `clean_text` told in the schema: at least one visible character.
+VISIBLE = ("[^\\s\\x00-\\x1f\\x7f-\\x9f\\u200b\\u200e\\u200f\\u202a-\\u202e"
+           "\\u2066-\\u2069\\ufeff]")
+Question = Annotated[str, Field(min_length=1, max_length=MAX_QUESTION,
+                                json_schema_extra={"pattern": VISIBLE}), AfterValidator(clean_text)]
 
 
 class AskRequest(BaseModel):
@@ -15,8 +37,8 @@ class AskRequest(BaseModel):
         {"q": "Còn năm 2030?", "history": ["Tỷ lệ hồ sơ ký số năm 2025 của Hải Dương là bao nhiêu?"]},
     ]})
 
-    q: str = Field(min_length=1, max_length=2000, description="Câu hỏi (tiếng Việt hoặc tiếng Anh).")
-    history: list[str] | None = Field(
+    q: Question = Field(description="Câu hỏi (tiếng Việt hoặc tiếng Anh).")
+    history: list[Question] | None = Field(
         default=None, max_length=20,
         description="Các câu hỏi trước của người dùng, cũ nhất trước. Bỏ trống để dùng lịch sử "
                     "của conversation_id trên máy chủ.")
@@ -66,18 +88,34 @@ class AskResponse(BaseModel):
     suggestions: list[str] | None = None
 
 
-class FeedbackRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"answer_id": "9b1f0c2e4d6a48b3a1c5e7f9d2b4c6e8", "rating": "up",
-         "comment": "Trả lời đúng, có trích dẫn rõ ràng."},
-        {"conversation_id": "3f2a9c0e5b6d4e7f8a9b0c1d2e3f4a5b", "rating": "down",
-         "comment": "Thiếu số liệu năm 2030."},
-    ]})
+FEEDBACK_EXAMPLES = [
+    {"answer_id": "9b1f0c2e4d6a48b3a1c5e7f9d2b4c6e8", "rating": "up",
+     "comment": "Trả lời đúng, có trích dẫn rõ ràng."},
+    {"conversation_id": "3f2a9c0e5b6d4e7f8a9b0c1d2e3f4a5b", "rating": "down",
+     "comment": "Thiếu số liệu năm 2030."},
+]
 
-    answer_id: str | None = Field(default=None, max_length=64)
-    conversation_id: str | None = Field(default=None, max_length=64)
+
+def _feedback_schema(schema: dict) -> None:
+    # In the schema too, so clients (and fuzzers) know a rating needs something to rate.
+    schema["examples"] = FEEDBACK_EXAMPLES
+    schema["anyOf"] = [{"required": [name], "properties": {name: {"type": "string"}}}
+                       for name in ("answer_id", "conversation_id")]
+
+
+class FeedbackRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_feedback_schema)
+
+    answer_id: str | None = Field(default=None, min_length=1, max_length=64)
+    conversation_id: str | None = Field(default=None, min_length=1, max_length=64)
     rating: Literal["up", "down"]
     comment: str | None = Field(default=None, max_length=2000)
+
+    @model_validator(mode="after")
+    def _has_target(self):
+        if not self.answer_id and not self.conversation_id:
+            raise ValueError("give answer_id or conversation_id of the answer you rate")
+        return self
 
 
 class FeedbackResponse(BaseModel):

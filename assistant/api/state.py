@@ -7,6 +7,7 @@ ingest so the new build is served.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import uuid
@@ -40,6 +41,7 @@ class AppState:
         self._assistant = assistant
         self.store = store or AppStore(settings.app_db_path, settings.retention_days)
         self._lock = threading.Lock()
+        self.ingest_lock = asyncio.Lock()  # one admin upload-and-build at a time
         self.load_error: str | None = None
 
     # components ----------------------------------------------------------------------------

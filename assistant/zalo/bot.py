@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+from assistant.api.schemas import MAX_QUESTION, clean_text
 from assistant.api.state import AppState
 from assistant.errors import AssistantError, IndexNotReady
 from assistant.redact import redact
@@ -32,14 +33,23 @@ class ZaloBot:
     def accept(self, raw_body: bytes, signature: str | None) -> dict | None:
         """Verify the event (BadSignature -> 401); return it if it needs a reply, else None."""
         event = verify_event(raw_body, signature, self.state.settings.zalo_oa_secret)
-        if event.get("event_name") != "user_send_text":
+        if not isinstance(event, dict) or event.get("event_name") != "user_send_text":
             return None  # follow, seen, received …: acknowledged and ignored
-        message = event.get("message") or {}
-        user = (event.get("sender") or {}).get("id")
-        if not user or not str(message.get("text", "")).strip():
+        message, sender = event.get("message"), event.get("sender")
+        if not isinstance(message, dict) or not isinstance(sender, dict):
+            return None  # a signed but malformed event: nothing to answer
+        user, text = sender.get("id"), message.get("text")
+        if not isinstance(user, (str, int)) or not str(user).strip() \
+                or not isinstance(text, str) or not text.strip():
             return None
-        msg_id = str(message.get("msg_id") or "")
-        if msg_id and not self.state.store.first_seen(msg_id):
+        try:
+            text = clean_text(text)[:MAX_QUESTION]
+        except ValueError:
+            return None  # only invisible characters
+        event = event | {"message": message | {"text": text}}
+        # Without a msg_id the signature (a digest of the whole body) identifies a replay.
+        msg_id = str(message.get("msg_id") or "") or f"sig:{signature.strip()}"
+        if not self.state.store.first_seen(msg_id[:200]):
             log.info("zalo duplicate delivery ignored")
             return None
         return event

@@ -9,6 +9,33 @@ from ingest.errors import IngestError
 from ingest.loaders.registry import TextBuilder, register
 from ingest.records import LoadedDocument
 
+# Zip-bomb guards, read from the zip directory before anything is decompressed. A long plan's
+# document.xml is a few MB; python-docx loads every part into memory and parses the XML ones.
+MAX_PARTS = 2_000
+MAX_XML_PART_BYTES = 64 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
+
+
+def check_package(path: Path, data: bytes) -> None:
+    """Refuse a .docx whose declared uncompressed sizes are out of bounds. zipfile stops reading a
+    member at its declared size (and fails its CRC check), so the declared sizes bound the memory."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise IngestError(path, f"corrupt .docx ({exc}); re-save it from Word") from exc
+    if len(infos) > MAX_PARTS:
+        raise IngestError(path, f"the .docx package has {len(infos):,} parts (at most {MAX_PARTS:,})")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.filename.lower().endswith((".xml", ".rels")) and info.file_size > MAX_XML_PART_BYTES:
+            raise IngestError(path, f"{info.filename} would unpack to {info.file_size:,} bytes (at most "
+                                    f"{MAX_XML_PART_BYTES:,}); refusing a possible zip bomb")
+    if total > MAX_UNZIPPED_BYTES:
+        raise IngestError(path, f"the .docx would unpack to {total:,} bytes (at most "
+                                f"{MAX_UNZIPPED_BYTES:,}); refusing a possible zip bomb")
+
 
 def _table_rows(table) -> list[list[str]]:
     """Cell texts per grid column. A horizontally merged cell fills its first column only (no
@@ -42,6 +69,7 @@ def load_docx(path: Path, data: bytes) -> LoadedDocument:
 
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise IngestError(path, "corrupt .docx (not a zip package); re-save it from Word")
+    check_package(path, data)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises several types for broken packages

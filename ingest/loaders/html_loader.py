@@ -27,9 +27,19 @@ class _Walker:
             self.out.line(text)
 
     def walk(self, node) -> None:
+        """Depth-first over the tree with an explicit stack: deeply nested markup (thousands of
+        <div>s) must not hit Python's recursion limit."""
         from bs4 import Comment, NavigableString, Tag
 
-        for child in node.children:
+        stack = [(iter(node.children), False)]  # (children left, flush after them: a block)
+        while stack:
+            children, block = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                if block:
+                    self.flush()
+                continue
             if isinstance(child, Comment):
                 continue
             if isinstance(child, NavigableString):
@@ -45,10 +55,9 @@ class _Walker:
                     self.out.table(_table_rows(child))
                 elif name in _BLOCK:
                     self.flush()
-                    self.walk(child)
-                    self.flush()
+                    stack.append((iter(child.children), True))
                 else:
-                    self.walk(child)
+                    stack.append((iter(child.children), False))
 
 
 def _span(cell, name: str) -> int:

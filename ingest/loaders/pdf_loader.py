@@ -12,6 +12,19 @@ from ingest.errors import IngestError
 from ingest.loaders.registry import TextBuilder, register
 from ingest.records import LoadedDocument
 
+MAX_PAGES = 2_000  # a long plan has a few hundred pages; every page costs a layout analysis
+
+
+def _page_count(pdf) -> int | None:
+    """The page count the PDF declares in its page tree (cheap: no page is read)."""
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        count = resolve1(resolve1(pdf.doc.catalog["Pages"])["Count"])
+        return int(count) if isinstance(count, int) else None
+    except Exception:  # a broken page tree: let the page walk report it
+        return None
+
 
 def _outside(bboxes: list[tuple[float, float, float, float]]):
     def keep(obj) -> bool:
@@ -70,6 +83,13 @@ def load_pdf(path: Path, data: bytes) -> LoadedDocument:
     out = TextBuilder()
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            declared = _page_count(pdf)
+            if declared is not None and declared > MAX_PAGES:
+                raise IngestError(path, f"PDF has {declared:,} pages (at most {MAX_PAGES:,}); "
+                                        "split it into parts")
+            if len(pdf.pages) > MAX_PAGES:
+                raise IngestError(path, f"PDF has {len(pdf.pages):,} pages (at most {MAX_PAGES:,}); "
+                                        "split it into parts")
             if not pdf.pages:
                 raise IngestError(path, "PDF has no pages")
             for page in pdf.pages:

@@ -82,7 +82,19 @@ def decode_text(data: bytes, path: Path | str = "") -> tuple[str, str, str | Non
     for enc in (legacy.TCVN3, legacy.VNI):
         candidates.append((legacy.repair(latin, enc), "cp1252", enc))
     candidates.append((latin, "cp1252", None))
-    return max(candidates, key=lambda c: legacy.vietnamese_score(c[0][:200_000]))
+    best = max(candidates, key=lambda c: legacy.vietnamese_score(c[0][:200_000]))
+    _refuse_unreadable(best[0][:200_000], path)
+    return best
+
+
+def _refuse_unreadable(text: str, path: Path | str) -> None:
+    """A single-byte guess that reads as neither Vietnamese nor mostly-ASCII text (KOI8-R,
+    Shift-JIS, an unknown font encoding …) is refused instead of indexing mojibake."""
+    words = legacy._WORD.findall(text)
+    foreign = sum(1 for w in words if not w.isascii())
+    if foreign >= 5 and foreign >= 0.2 * len(words) and legacy.vietnamese_score(text) < 0.3 * foreign:
+        raise IngestError(path, "unknown text encoding (not UTF-8, UTF-16, Windows-1258, TCVN3 or "
+                                "VNI); save the file as UTF-8 and upload it again")
 
 
 def _repair_legacy(text: str, encoding: str) -> tuple[str, str, str | None]:

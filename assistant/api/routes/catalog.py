@@ -4,11 +4,12 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.concurrency import run_in_threadpool
+from pydantic import AfterValidator
 
 from assistant.api.deps import IndexDep, StateDep
-from assistant.api.schemas import ERROR_RESPONSES
+from assistant.api.schemas import VISIBLE, ERROR_RESPONSES, clean_text
 from assistant.errors import NotFound
 
 router = APIRouter(prefix="/v1", tags=["index"], responses=ERROR_RESPONSES)
@@ -33,7 +34,8 @@ def jsonable(obj):
 @router.get("/search", summary="Tìm đoạn văn bản liên quan (tìm kiếm lai)")
 async def search(
     state: StateDep,
-    q: Annotated[str, Query(min_length=1, max_length=500, examples=["chữ ký số 2025"])],
+    q: Annotated[str, Query(min_length=1, max_length=500, examples=["chữ ký số 2025"],
+                            json_schema_extra={"pattern": VISIBLE}), AfterValidator(clean_text)],
     k: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> dict:
     hits = jsonable(await run_in_threadpool(state.assistant.search, q, k))
@@ -66,7 +68,7 @@ def documents(index: IndexDep) -> dict:
 
 
 @router.get("/documents/{doc_id}", summary="Thông tin và cây mục lục của một văn bản")
-def document(doc_id: str, index: IndexDep) -> dict:
+def document(doc_id: Annotated[str, Path(max_length=200)], index: IndexDep) -> dict:
     doc = index.document(doc_id)  # NotFound (404) for unknown ids
     if not doc:
         raise NotFound(f"No document {doc_id!r}; GET /v1/documents lists them.")
