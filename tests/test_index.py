@@ -2,6 +2,8 @@
 incremental versioned builds (cache, skip, replace, prune), failure safety, lock, mismatch."""
 from __future__ import annotations
 
+import json
+
 import shutil
 import uuid
 from pathlib import Path
@@ -64,6 +66,13 @@ def test_record_store_queries(built_index):
     a = index.records.query(agency="Sở Thông tin và Truyền thông", province="Bình Định")
     b = index.records.query(agency="so thong tin va truyen thong", province="binh dinh")
     assert a and [r["id"] for r in a] == [r["id"] for r in b]
+    # user text is matched literally, never as a LIKE wildcard
+    everything = index.records.query(limit=10_000)
+    literal = index.records.query(text="%", limit=10_000)
+    assert 0 < len(literal) < len(everything) and all("%" in json.dumps(r) for r in literal)
+    assert index.records.query(agency="_") == []
+    pct = index.records.query(text="70%", limit=1000)
+    assert pct and all("70%" in json.dumps(r, ensure_ascii=False) for r in pct)
     # the record's row chunk is reachable
     [chunk] = index.chunks_for_record(task["id"])
     assert chunk.kind == "row" and "IPv6" in chunk.text

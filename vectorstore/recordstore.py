@@ -55,6 +55,11 @@ def _record_text(rec: dict) -> str:
     return fold(" ".join(parts))
 
 
+def _like_escape(text: str) -> str:
+    """User text inside a LIKE pattern matches literally ("20%" is not a wildcard)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 class RecordStore:
     def __init__(self, path: str | Path, readonly: bool = False):
         self.path = Path(path)
@@ -208,18 +213,18 @@ class RecordStore:
             args.append(fold(province).strip())
         if agency:
             names = {fold(agency).strip(), fold(canonical_agency(agency, province)).strip()}
-            likes = " OR ".join("a.agency_fold LIKE ?" for _ in names)
+            likes = " OR ".join("a.agency_fold LIKE ? ESCAPE '\\'" for _ in names)
             sql.append(f"AND r.id IN (SELECT a.record_id FROM record_agencies a "
                        f"WHERE a.doc_id = r.doc_id AND ({likes}))")
-            args += [f"%{n}%" for n in names]
+            args += [f"%{_like_escape(n)}%" for n in names]
         if year is not None:
             sql.append("AND ((r.start_year IS NOT NULL AND r.start_year <= ? AND ? <= COALESCE(r.end_year, r.start_year))"
                        " OR r.years LIKE ?)")
             args += [year, year, f"%,{year},%"]
         if text:
             for word in fold(text).split():
-                sql.append("AND r.text_fold LIKE ?")
-                args.append(f"%{word}%")
+                sql.append("AND r.text_fold LIKE ? ESCAPE '\\'")
+                args.append(f"%{_like_escape(word)}%")
         sql.append("ORDER BY r.doc_id, r.ord LIMIT ?")
         args.append(limit)
         rows = self.db.execute(" ".join(sql), args)
