@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ingest.agencies import agency_aliases
 from ingest.normalize import fold
 
 from assistant.answer_types import Answer, AnswerCitation
@@ -241,6 +242,31 @@ def record_text(rec: dict) -> str:
     return next((" ".join(str(rec[f]).split()) for f in _TEXT_FIELDS if rec.get(f)), "")
 
 
+def target_values(rec: dict) -> dict[str, str]:
+    """A target's figures by year, its baseline ("hiện trạng") included under its year."""
+    vals = dict(rec.get("values") or {})
+    if rec.get("baseline") and rec.get("baseline_year") and str(rec["baseline_year"]) not in vals:
+        vals[str(rec["baseline_year"])] = rec["baseline"]
+    return dict(sorted(vals.items()))
+
+
+def clip(text: str, limit: int = 220) -> str:
+    """A long task text cut at a word boundary (the citation keeps the whole source)."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + " …"
+
+
+def assignment_clause(quote: str) -> str:
+    """The clause of a "Tổ chức thực hiện" sentence that assigns sections ("… chủ trì … điểm 5.1 …")."""
+    parts = [p.strip(" .;") for p in re.split(r";|\.\s", quote) if p.strip(" .;")]
+    for verb in (r"\bchu tri\b", r"\bthuc hien\b|\btrien khai\b"):
+        for p in parts:
+            if re.search(r"\b(diem|khoan|muc|phan)\b", fold(p)) and re.search(verb, fold(p)):
+                return p
+    return parts[0] if parts else quote
+
+
 def _years_text(values: dict[str, str], years: list[int], language: str) -> str:
     keys = [str(y) for y in years if str(y) in values] if years else sorted(values)
     if language == "en":
@@ -255,7 +281,8 @@ class Composer:
         self.index = index
         self.threshold = threshold
         self.docs = {d["doc_id"]: d for d in index.documents()}
-        self.vocab = Vocabulary([f"{c.section} {c.text}" for c, _ in index.records.chunks()])
+        self.chunks = [c for c, _ in index.records.chunks()]
+        self.vocab = Vocabulary([f"{c.section} {c.text}" for c in self.chunks])
         self._doc_records: dict[str, list[dict]] = {}
         self._sources: dict[str, str] = {}
         for doc_id in self.docs:  # warm the caches once: answering then stays in memory
@@ -314,7 +341,25 @@ class Composer:
             draft = self.extractive_draft(q, hits)
         if not draft.lines:
             return abstain(q, self.docs, "evidence", "out_of_scope")
+        if len(q.provinces) > 1:
+            self.fill_provinces(q, hits, draft)
         return self.finish(q, draft)
+
+    def fill_provinces(self, q: Question, hits, draft: Draft) -> None:
+        """A named province the structured lines missed gets its best sentence (figures and owners
+        stated in prose), so a two-province question is answered for both or says which lacks it."""
+        answered = {province_key((self.docs.get(e.doc_id) or {}).get("province") or "") for e in draft.evidence}
+        for p in q.provinces:
+            key = province_key(p)
+            if key in answered:
+                continue
+            mine = [h for h in hits if province_key((self.docs.get(h.chunk.doc_id) or {}).get("province") or "") == key]
+            if not mine or self.evidence_score(q, mine) < self.threshold:
+                continue
+            extra = self.extractive_draft(q, mine, max_lines=1)
+            for line, ev in zip(extra.lines, extra.evidence):
+                n = draft.cite(ev)
+                draft.lines.append(re.sub(r"\[1\]$", f"[{n}]", line))
 
     def finish(self, q: Question, draft: Draft) -> Answer:
         cits = build_citations(draft.evidence, self.docs, self.source)
@@ -357,43 +402,61 @@ class Composer:
         cands = self._candidates(q, hits, want)
         if not cands or cands[0][1] < self.threshold:
             return None
+        chosen = [self._pick_task(q, cands)]
+        if len(q.provinces) > 1:  # "… ở Hải Dương và Bình Định": one line per province and plan
+            keys = {province_key(p) for p in q.provinces}
+            seen = {province_key(chosen[0][2].get("province") or "")}
+            for key in keys - seen:
+                mine = [c for c in cands if province_key(c[2].get("province") or "") == key]
+                if mine and mine[0][1] >= self.threshold:
+                    chosen.append(self._pick_task(q, mine))
+        draft = Draft()
+        for _, _, rec, _ in chosen:
+            self._task_line(q, rec, draft)
+        return draft
+
+    def _pick_task(self, q: Question, cands):
         if q.intent == "deadline":  # a close candidate that states a timeframe answers "when"
             timed = [c for c in cands if c[2].get("timeframe") and c[1] >= self.threshold
                      and c[0] >= 0.8 * cands[0][0]]
-            cands = timed[:1] + cands
-        score, cov, rec, chunk = cands[0]
-        draft = Draft(records=[rec])
+            if timed:
+                return timed[0]
+        return cands[0]
+
+    def _task_line(self, q: Question, rec: dict, draft: Draft) -> None:
+        draft.records.append(rec)
         n = draft.cite(self._rec_evidence(rec))
         owners = "; ".join(owners_of(rec))
         partners = "; ".join(rec.get("partners") or [])
         time = rec.get("timeframe")
-        text = record_text(rec)
+        text = clip(record_text(rec))
         label = self._label(rec["doc_id"], q.language)
+        assigned = rec.get("assigned_by") or {}
+        ref = ""
+        if assigned.get("end"):
+            # the owner comes from a cross-reference in "Tổ chức thực hiện": say where it is assigned
+            m = draft.cite(Evidence(rec["doc_id"], "", assigned["start"], assigned["end"]))
+            clause = assignment_clause(assigned.get("quote") or "")
+            ref = (f" — assigned in the implementation part: “{clause}” [{m}]" if q.language == "en"
+                   else f" — giao tại phần Tổ chức thực hiện: “{clause}” [{m}]")
         if q.language == "en":
             if q.intent == "deadline" and time:
                 line = f"Timeframe: {time} — “{text}”" + (f" (lead: {owners})" if owners else "")
             else:
                 line = f"Lead: {owners} — “{text}”" + (f"; partners: {partners}" if partners else "") + (
                     f"; timeframe: {time}" if time else "")
-            line += f" ({label}) [{n}]"
         else:
             if q.intent == "deadline" and time:
                 line = f"Thời gian thực hiện: {time} — “{text}”" + (f" (chủ trì: {owners})" if owners else "")
             else:
                 line = f"{owners} chủ trì: “{text}”" + (f"; phối hợp: {partners}" if partners else "") + (
                     f"; thời gian thực hiện: {time}" if time else "")
-            line += f" ({label}) [{n}]"
-        draft.lines.append(line)
-        assigned = rec.get("assigned_by")
-        if assigned and assigned.get("end"):
-            m = draft.cite(Evidence(rec["doc_id"], "", assigned["start"], assigned["end"]))
-            draft.lines[-1] = draft.lines[-1] + f"[{m}]"
-        return draft
+        draft.lines.append(f"{line} ({label}) [{n}]{ref}")
 
     # -- targets --
     def target_draft(self, q: Question, hits) -> Draft | None:
         def want(r):
-            vals = r.get("values") or {}
+            vals = target_values(r)
             if r.get("kind") != "target" or not vals:
                 return False
             return not q.years or any(str(y) in vals for y in q.years)
@@ -410,7 +473,7 @@ class Composer:
         for _, rec in sorted(per_doc.values(), key=lambda t: t[0], reverse=True)[:4]:
             n = draft.cite(self._rec_evidence(rec))
             draft.records.append(rec)
-            vals = _years_text(rec.get("values") or {}, q.years, q.language)
+            vals = _years_text(target_values(rec), q.years, q.language)
             label = self._label(rec["doc_id"], q.language)
             owners = "; ".join(owners_of(rec))
             who = (f" (lead: {owners})" if q.language == "en" else f" (chủ trì: {owners})") if owners else ""
@@ -420,6 +483,8 @@ class Composer:
     # -- extractive --
     def extractive_draft(self, q: Question, hits, max_lines: int = 3) -> Draft:
         wants_figure = q.intent == "target"
+        # numbers other than years name a part ("giai đoạn 3", "điểm 5.1"): sentences with them win
+        numbers = [n for n in re.findall(r"(?<![\d.,])\d{1,2}(?:\.\d{1,2})?(?![\d%])", q.text) if not re.fullmatch(r"20\d\d", n)]
         scored = []
         for rank, h in enumerate(hits[:6]):
             text = h.chunk.text
@@ -433,6 +498,8 @@ class Composer:
                     s += 0.15
                 if q.years and any(str(y) in f"{h.chunk.section} {sent}" for y in q.years):
                     s += 0.1
+                if numbers and any(re.search(rf"(?<![\d.,]){re.escape(n)}(?![\d%]|[.,]\d)", sent) for n in numbers):
+                    s += 0.4
                 scored.append((s, cov, rank, sent, h.chunk))
         scored.sort(key=lambda t: t[0], reverse=True)
         draft = Draft()
@@ -485,31 +552,70 @@ class Composer:
             recs.sort(key=lambda r: (r.get("end_year") or 0) - (r.get("start_year") or r.get("end_year") or 0))
         generic = {"nhiệm", "vụ", "dự", "án", "nhiem", "vu", "du", "an", "tasks", "projects", "gì", "gi"}
         topic = [w for w in q.topic if w not in generic]
+        for phrase in (("chuyển", "đổi", "số"), ("chuyen", "doi", "so")):  # every plan is about it
+            if all(w in topic for w in phrase):
+                topic = [w for w in topic if w not in phrase]
         if topic:  # the group row in the section path names the theme of a table block
             recs = [r for r in recs
                     if self.vocab.coverage(topic, f"{record_text(r)} {r.get('section') or ''}", q.accented) >= 0.6]
+        # tasks and projects first, indicator targets after them: "which tasks" asks for work items
+        recs.sort(key=lambda r: r.get("kind") == "target")
         seen, uniq = set(), []
         for r in recs:
             key = (r["doc_id"], record_text(r))
             if key not in seen:
                 seen.add(key)
                 uniq.append(r)
-        if not uniq:
+        duties = self.duty_lines(q, province) if q.intent == "list_agency" else []
+        if topic:
+            duties = [d for d in duties if self.vocab.coverage(topic, d[1], q.accented) >= 0.6]
+        if not uniq and not duties:
             return None
         draft = Draft()
-        shown = uniq[:12]
-        for doc_id in dict.fromkeys(r["doc_id"] for r in shown):
-            draft.lines.append(f"{self._label(doc_id, q.language)}:")
+        shown = uniq[:10]
+        docs = list(dict.fromkeys([*(r["doc_id"] for r in uniq), *(d[0] for d in duties)]))
+        for doc_id in docs:
+            mine = [r for r in uniq if r["doc_id"] == doc_id]
+            head = self._label(doc_id, q.language)
+            if mine:
+                head += (f" — {len(mine)} items" if q.language == "en" else f" — {len(mine)} mục")
+            draft.lines.append(f"{head}:")
             for r in (r for r in shown if r["doc_id"] == doc_id):
                 n = draft.cite(self._rec_evidence(r))
                 draft.records.append(r)
                 time = f" ({r['timeframe']})" if r.get("timeframe") else ""
                 who = f" — {'; '.join(owners_of(r))}" if q.intent == "list_year" and owners_of(r) else ""
-                draft.lines.append(f"- {record_text(r)}{time}{who} [{n}]")
+                draft.lines.append(f"- {clip(record_text(r), 160)}{time}{who} [{n}]")
+            for d_id, text, ev in duties:
+                if d_id == doc_id:
+                    n = draft.cite(ev)
+                    draft.lines.append(f"- {clip(text, 160)} [{n}]")
         if len(uniq) > len(shown):
             more = len(uniq) - len(shown)
             draft.lines.append(f"… and {more} more." if q.language == "en" else f"… và {more} mục khác.")
         return self.finish(q, draft)
+
+    def duty_lines(self, q: Question, province: str | None) -> list[tuple[str, str, Evidence]]:
+        """Bullets under an agency's own heading in "Tổ chức thực hiện" ("8. Công an tỉnh - Chủ trì
+        triển khai … Đề án 06"): duties no table lists."""
+        keys = [fold(a) for ag in q.agencies for a in (ag, *agency_aliases(ag))]
+        out = []
+        for c in self.chunks:
+            meta = self.docs.get(c.doc_id) or {}
+            if province and province_key(meta.get("province") or "") != province_key(province):
+                continue
+            path = fold(c.section or "")
+            last = path.split(" › ")[-1] if path else ""
+            if "to chuc thuc hien" not in path or not any(k and k in last for k in keys):
+                continue
+            src = self.source(c.doc_id)
+            for a, b in split_sentences(c.text):
+                sent = c.text[a:b].strip(" -+.;")
+                if len(sent) < 15 or fold(sent) in last:
+                    continue
+                s0, s1 = locate(src, c.start, c.end, sent)
+                out.append((c.doc_id, sent, Evidence(c.doc_id, c.section, s0, s1)))
+        return out[:6]
 
     def documents_answer(self, q: Question) -> Answer:
         keys = {province_key(p) for p in q.provinces}

@@ -54,7 +54,8 @@ class InMemoryConversationStore:
 
 
 _FOLLOW_START = re.compile(
-    r"^(con|the con|vay con|va|vay|con lai|con neu|and|what about|how about|and what about|also)\b")
+    r"^(con|the con|vay con|va|vay|con lai|con neu|and|what about|how about|and what about|also)\b"
+    r"|\b(thi sao|thi the nao|the nao|ra sao)\s*\??$")
 _ANAPHOR = re.compile(
     r"\b(viec (do|nay)|nhiem vu (do|nay)|chi tieu (do|nay)|muc tieu (do|nay)|du an (do|nay)|no|cai do"
     r"|dieu do|van de (do|nay)|(it|that|this|them|those)(?![a-z]))\b")
@@ -112,6 +113,8 @@ def is_follow_up(question: str) -> bool:
         return True
     if len(q.topic) <= 2 and not q.provinces and not q.agencies and q.intent != "greeting":
         return True  # "Khi nào hoàn thành?": too little to stand alone
+    if not q.topic and q.intent != "greeting" and (q.provinces or q.years):
+        return True  # "Thanh Hóa thì thế nào?", "And Hai Duong?": only a new province or year
     return False
 
 

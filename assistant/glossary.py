@@ -105,11 +105,85 @@ EN_VI: dict[str, list[str]] = {
     "department of education": ["Sở Giáo dục và Đào tạo"],
     "department of finance": ["Sở Tài chính"],
     "state bank": ["Ngân hàng Nhà nước"],
+    # more domain words (English question -> plan vocabulary)
+    "rollout": ["triển khai"], "roll out": ["triển khai"], "deploy": ["triển khai"], "deploying": ["triển khai"],
+    "deployment": ["triển khai"], "implement": ["triển khai"], "implementing": ["triển khai"],
+    "implementation": ["triển khai"], "develop": ["phát triển"], "developing": ["phát triển"],
+    "development": ["phát triển"], "infrastructure": ["hạ tầng"], "payment": ["thanh toán"],
+    "payments": ["thanh toán"], "build": ["xây dựng"], "building": ["xây dựng"], "upgrade": ["nâng cấp"],
+    "upgrading": ["nâng cấp"], "system": ["hệ thống"], "systems": ["hệ thống"], "software": ["phần mềm"],
+    "application": ["ứng dụng"], "portal": ["cổng"],
+    "center": ["trung tâm"], "centre": ["trung tâm"], "network": ["mạng"], "citizens": ["người dân"],
+    "residents": ["người dân"], "people": ["người dân"], "population": ["dân số"], "rate": ["tỷ lệ"],
+    "online": ["trực tuyến"], "data": ["dữ liệu"], "service": ["dịch vụ"], "services": ["dịch vụ"],
+    "account": ["tài khoản"], "accounts": ["tài khoản"], "bank": ["ngân hàng"], "banking": ["ngân hàng"],
+    "companies": ["doanh nghiệp"], "firms": ["doanh nghiệp"], "enterprise": ["doanh nghiệp"],
+    "hospital": ["bệnh viện"], "school": ["trường học"], "teachers": ["giáo viên"],
+    "tourists": ["khách du lịch"], "villages": ["thôn"], "digital": ["số"], "training courses": ["khóa học"],
+    "switch": ["chuyển đổi"], "switch to": ["chuyển đổi sang"], "electronic": ["điện tử"], "platform": ["nền tảng"], "platforms": ["nền tảng"],
+    "labour": ["lao động"], "labor": ["lao động"],
+    "labour contract": ["hợp đồng lao động"], "labor contract": ["hợp đồng lao động"],
+    "employment contract": ["hợp đồng lao động"],
+    "electronic contract": ["hợp đồng điện tử"], "electronic contracts": ["hợp đồng điện tử"],
+    "e-contract": ["hợp đồng điện tử"], "e-contracts": ["hợp đồng điện tử"],
+    "heritage": ["di sản"], "culture": ["văn hóa"], "cultural": ["văn hóa"], "museum": ["bảo tàng"],
+    "museums": ["bảo tàng"], "library": ["thư viện"], "libraries": ["thư viện"],
+    "food safety": ["an toàn thực phẩm"], "vaccination": ["tiêm chủng"], "immunization": ["tiêm chủng"],
+    "telemedicine": ["khám chữa bệnh từ xa"], "remote consultation": ["khám chữa bệnh từ xa"],
+    "medical record": ["bệnh án điện tử"], "medical records": ["bệnh án điện tử"],
+    "logistics": ["logistics"], "postal": ["bưu chính"], "retail": ["bán lẻ"],
+    "industry": ["công nghiệp"], "industrial": ["công nghiệp"], "trade": ["thương mại"],
+    "base station": ["trạm thu, phát sóng"], "base stations": ["trạm thu, phát sóng"],
+    "mobile": ["di động"], "coverage": ["phủ sóng"], "state agencies": ["cơ quan nhà nước"],
+    "state agency": ["cơ quan nhà nước"], "government agencies": ["cơ quan nhà nước"],
+    "data center": ["trung tâm dữ liệu"], "data centre": ["trung tâm dữ liệu"], "open data": ["dữ liệu mở"],
+    "cloud": ["điện toán đám mây"], "software park": ["Công viên phần mềm"],
+    "artificial intelligence": ["trí tuệ nhân tạo"], "environment": ["môi trường"],
+    "construction": ["xây dựng"], "inspection": ["kiểm tra"], "inspections": ["kiểm tra"],
+    "productivity": ["năng suất lao động"], "satisfaction": ["hài lòng"], "satisfied": ["hài lòng"],
+    "archive": ["lưu trữ"], "archives": ["lưu trữ"], "skills": ["kỹ năng"], "students": ["sinh viên", "học sinh"],
+    "online learning": ["học trực tuyến"], "online teaching": ["dạy học trực tuyến"], "universities": ["đại học"],
+    "digitise": ["số hóa"], "digitize": ["số hóa"], "digitising": ["số hóa"], "digitizing": ["số hóa"],
+    "digitised": ["số hóa"], "digitisation": ["số hóa"], "records": ["hồ sơ"], "startups": ["khởi nghiệp"],
+    "start-ups": ["khởi nghiệp"], "innovation": ["đổi mới sáng tạo"], "smart": ["thông minh"],
+    "traffic": ["giao thông"], "radio": ["truyền thanh", "phát thanh"], "television": ["truyền hình"],
+    "newsroom": ["tòa soạn"], "press": ["báo chí"], "fintech": ["công nghệ tài chính"],
+    "mobile money": ["Mobile money"], "budget": ["kinh phí"], "funding": ["kinh phí"], "cost": ["kinh phí"],
+    "digital identity": ["định danh"], "identification": ["định danh"], "authentication": ["xác thực điện tử"],
+    "phase": ["giai đoạn"], "digital technology enterprises": ["doanh nghiệp công nghệ số"],
+    "digital technology": ["công nghệ số"], "civil servants": ["cán bộ, công chức"], "officials": ["cán bộ, công chức"],
+    "vulnerability scanning": ["rà quét lỗ hổng"], "tuition": ["học phí"],
+    "police": ["Công an tỉnh"], "provincial police": ["Công an tỉnh"], "public security": ["Công an tỉnh"],
+    "tax department": ["Cục Thuế"], "tax": ["thuế"], "statistics office": ["Cục Thống kê"],
+    "youth union": ["Tỉnh đoàn"], "farmers' union": ["Hội Nông dân"], "farmers union": ["Hội Nông dân"],
+    "farmers' association": ["Hội Nông dân"],
+    "department of labour": ["Sở Lao động, Thương binh và Xã hội"],
+    "department of labor": ["Sở Lao động, Thương binh và Xã hội"],
+    "department of industry and trade": ["Sở Công Thương"],
+    "department of culture": ["Sở Văn hóa, Thể thao và Du lịch"],
+    "department of culture, sports and tourism": ["Sở Văn hóa, Thể thao và Du lịch"],
+    "department of planning and investment": ["Sở Kế hoạch và Đầu tư"],
+    "department of agriculture": ["Sở Nông nghiệp và Phát triển nông thôn"],
+    "department of agriculture and rural development": ["Sở Nông nghiệp và Phát triển nông thôn"],
+    "department of transport": ["Sở Giao thông vận tải"],
+    "department of natural resources and environment": ["Sở Tài nguyên và Môi trường"],
+    "department of science and technology": ["Sở Khoa học và Công nghệ"],
+    "department of construction": ["Sở Xây dựng"], "department of tourism": ["Sở Du lịch"],
+    "department of home affairs": ["Sở Nội vụ"],
+    "provincial people's committee office": ["Văn phòng Ủy ban nhân dân tỉnh"],
 }
 
 _EN_PATTERN = re.compile(
     r"(?<![a-z0-9])(" + "|".join(re.escape(k) for k in sorted(EN_VI, key=len, reverse=True)) + r")(?![a-z0-9])"
 )
+
+
+def untranslated_words(text: str) -> list[str]:
+    """Lower-case words of an English question that no glossary phrase covers (candidates for
+    topic words the plans may not hold at all: "parking")."""
+    low = text.lower()
+    covered = _EN_PATTERN.sub(" ", low)
+    return re.findall(r"[a-z][a-z'-]+", covered)
 
 
 def english_terms(text: str) -> list[str]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ingest.agencies import agency_aliases, find_agencies
 from ingest.normalize import fold, normalize
 
-from assistant.glossary import EN_VI, english_terms, find_provinces
+from assistant.glossary import EN_VI, english_terms, find_provinces, untranslated_words
 
 INTENTS = ("owner", "target", "deadline", "list_agency", "list_year", "document", "general",
            "greeting", "out_of_scope")
@@ -38,12 +38,12 @@ _P = {
         r"\b(ai|so nao|co quan nao|don vi nao|nhung don vi nao|nhung co quan nao|nhung so nao|ben nao)\b"
         r"|\bdo ai\b|\bgiao (cho )?(ai|so nao|co quan nao|don vi nao)\b|\bchu tri\b(?!.*\bnhung nhiem vu\b)"
         r"|\bwho\b|\bwhich (agency|department|office|body|unit|agencies|departments)\b|\bin charge\b"
-        r"|\bresponsible\b"),
+        r"|\bresponsible\b|\bchiu trach nhiem\b|\bphu trach\b"),
     "target": re.compile(
         r"\bbao nhieu\b|\bmuc tieu\b|\bchi tieu\b|\bty le\b|\bty trong\b|\bphan tram\b|%|\bdat (muc )?bao\b"
         r"|\btarget|\bgoal|\bshare\b|\bpercent|\bhow (many|much)\b|\brate\b|\bproportion\b"),
     "deadline": re.compile(
-        r"\bkhi nao\b|\bbao gio\b|\bthoi gian (nao|thuc hien|hoan thanh)\b|\blo trinh\b|\bthoi han\b"
+        r"\bkhi nao\b|\bbao gio\b|\bthoi gian (nao|thuc hien|hoan thanh|trien khai)\b|\blo trinh\b|\bthoi han\b"
         r"|\bnam nao\b|\b(giai doan|thoi diem|luc) nao\b|\bbao lau\b|\bhan chot\b|\bwhen\b|\bdeadline\b"
         r"|\btimeline\b|\bby what year\b|\btimeframe\b|\bwhat (period|years?)\b"),
     "list": re.compile(
@@ -64,6 +64,17 @@ tinh chu tri nhiem vu thuc hien trien khai dang se da bi phai can muon yeu cau
 hien nay hoac kia ay hon it nhat toi thieu toi da khoang gan khong vay a nhe u
 chiem liet ke viec
 """.split())
+# English words that carry no topic of their own (verbs and fillers of questions).
+_EN_FILLER = set("""
+using use used aim aims aimed want wants wanted reach reached must need needs needed according
+report news about over under within from into than more less least most each every much many
+have having make makes made give gives take takes get gets set sets plan's would could should
+shall will when where what which whose whom while also only just very same other others some
+such there these those here then than been being were was does did done doing charge leading
+lead leads main mainly expected expect planned plans scheme'
+role roles task tasks job jobs work works responsible responsibility
+""".split())
+
 _STOP_EN = set("""
 what who which when how is are the of in for does do should share target targets plan plans and by
 with list tasks leads lead many much percent percentage responsible deadline will have has there a
@@ -102,6 +113,8 @@ class Question:
 
 def detect_language(text: str) -> str:
     """"en" when the question reads as English, else "vi" (accented or not)."""
+    for p in find_provinces(text):  # "Hải Dương's" inside an English follow-up is a name, not Vietnamese
+        text = re.sub(re.escape(p), " ", text, flags=re.I)
     if re.search(r"[^\x00-\x7f]", text):
         # Vietnamese letters; a quoted Vietnamese term inside English stays English
         words = re.findall(r"[a-zA-Z']+", text.lower())
@@ -125,6 +138,11 @@ def asked_years(folded: str, hints: list[str]) -> list[int]:
         if h.startswith("ke hoach ") and years.count(int(h[-4:])) == 1:
             years.remove(int(h[-4:]))
     return years
+
+
+def hints_only_year(folded: str) -> bool:
+    """True when every year in the question only names a plan ("kế hoạch 2020")."""
+    return not asked_years(folded, _doc_hints(folded))
 
 
 def _doc_hints(folded: str) -> list[str]:
@@ -177,7 +195,38 @@ _QUESTION_PHRASES = re.compile(
     r"(?<= )(giao (cho )?)?(những )?(sở|cơ quan|đơn vị|so|co quan|don vi|ai) nào(?= )|(?<= )giao (cho )?(ai|sở|so)(?= )"
     r"|(?<= )(giao (cho )?)?(nhung )?(so|co quan|don vi) nao(?= )"
     r"|(?<= )(phần trăm|phan tram)(?= )|(?<= )(trong )?(giai đoạn|thời gian|thời điểm|giai doan|thoi gian|thoi diem) nào(?= )"
-    r"|(?<= )(trong )?(giai doan|thoi gian|thoi diem) nao(?= )")
+    r"|(?<= )(trong )?(giai doan|thoi gian|thoi diem) nao(?= )"
+    r"|(?<= )(chịu trách nhiệm|chiu trach nhiem|phụ trách|phu trach|đảm nhận|dam nhan)(?= )"
+    r"|(?<= )(thời gian|thoi gian) (thực hiện|thuc hien|triển khai|trien khai|hoàn thành|hoan thanh)(?= )"
+    r"|(?<= )(là )?(bao lâu|bao lau)(?= )|(?<= )(thì )?(thế nào|the nao|ra sao)(?= )|(?<= )thi (sao|the nao)(?= )"
+    r"|(?<= )(từ )?(năm nào|nam nao) (đến|den) (năm nào|nam nao)(?= )|(?<= )(kéo dài|keo dai)(?= )")
+
+
+# Abbreviations citizens type but the plans spell out: the question is read with the full term
+# (the abbreviation stays in the expansions for the lexical leg). CNTT/CSDL are left alone: the
+# plans use them as written.
+_ABBREVIATIONS = {
+    "cds": "chuyển đổi số", "dvc": "dịch vụ công", "dvctt": "dịch vụ công trực tuyến",
+    "tmdt": "thương mại điện tử", "attt": "an toàn thông tin", "hssk": "hồ sơ sức khỏe",
+    "tthc": "thủ tục hành chính", "kts": "kinh tế số", "xhs": "xã hội số", "cqs": "chính quyền số",
+}
+_ABBREV_PATTERN = re.compile(r"(?<![\w&-])(" + "|".join(_ABBREVIATIONS) + r")(?![\w&-])")
+
+
+def expand_abbreviations(text: str) -> tuple[str, list[str]]:
+    """Text with domain abbreviations written out ("CĐS" -> "chuyển đổi số"), and the abbreviations."""
+    folded = fold(text)
+    if len(folded) != len(text):
+        return text, []
+    out, found, last = [], [], 0
+    for m in _ABBREV_PATTERN.finditer(folded):
+        word = text[m.start():m.end()]
+        out.append(text[last:m.start()])
+        out.append(_ABBREVIATIONS[m.group(1)])
+        found.append(word)
+        last = m.end()
+    out.append(text[last:])
+    return "".join(out), found
 
 
 _GLOSSARY_WORDS = {w for phrase in EN_VI for w in re.findall(r"[a-z]+", phrase)}  # translated already
@@ -222,6 +271,7 @@ def topic_words(text: str, provinces: list[str], agencies: list[str], language: 
 def understand(question: str) -> Question:
     """Read one (standalone) question."""
     text = normalize(" ".join(question.split())).text  # NFC and modern tone placement, as the corpus
+    text, abbreviations = expand_abbreviations(text)
     folded = fold(text)
     language = detect_language(text)
     provinces = find_provinces(text)
@@ -235,17 +285,30 @@ def understand(question: str) -> Question:
                 expansions.append(alias)
         if ag not in expansions and fold(ag) not in folded:
             expansions.append(ag)
+    expansions += [a for a in abbreviations if a not in expansions]
     intent, wants_owner, wants_time = _intent(folded, agencies)
+    if intent == "general" and find_years(folded) and not hints_only_year(folded):
+        intent = "target"  # "chữ ký số Hải Dương 2030?": a topic and a year ask for the figure
     accented = language == "en" or bool(re.search(r"[^\x00-\x7f]", text))
     if language == "en":  # Vietnamese terms of the glossary plus names kept as written
         base = " ".join([*english_terms(text), *_ACRONYM.findall(text), *_names(text)])
     else:
         base = text
     hints = _doc_hints(folded)
+    topic = topic_words(base, provinces, agencies, language, accented)
+    if language == "en":
+        # English content words the glossary cannot translate stay in the topic: the plans cannot
+        # match them, so a question about something the plans lack ("smart parking") abstains
+        province_words = {w for p in provinces for w in fold(p).split()}
+        for w in untranslated_words(text):
+            w = w.strip("'-").removesuffix("'s")
+            if (len(w) > 3 and w not in _EN_WORDS and w not in _STOP_EN and w not in _EN_FILLER
+                    and w not in province_words and w not in topic and w.lower() not in {fold(x) for x in topic}):
+                topic.append(w)
     return Question(
         text=text, language=language, intent=intent, provinces=provinces, years=asked_years(folded, hints),
         agencies=agencies, doc_hints=hints,
-        topic=topic_words(base, provinces, agencies, language, accented), expansions=expansions,
+        topic=topic, expansions=expansions,
         accented=accented,
         wants_owner=wants_owner, wants_time=wants_time,
     )
