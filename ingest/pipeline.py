@@ -1,6 +1,7 @@
 """Ingest entry points: one file -> ParsedDocument; a folder -> documents plus per-file errors.
 
-parse_file: load -> normalize -> sections -> table records + prose records -> assignments.
+parse_file: load -> normalize -> sections -> table records + prose records -> assignments
+-> duties written under the agency headings of "Tổ chức thực hiện".
 parse_corpus: every file of a folder, with catalog metadata; a bad or unsupported file becomes
 an IngestError in the returned list and never stops the others.
 """
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from ingest.assignments import apply_assignments, extract_assignments
 from ingest.catalog import load_catalog, meta_for
+from ingest.duties import extract_duties
 from ingest.errors import IngestError
 from ingest.loaders import load
 from ingest.normalize import normalize
@@ -51,6 +53,8 @@ def parse_text(text: str, meta: DocumentMeta, content_hash: str = "") -> ParsedD
     records += extract_prose_records(meta.doc_id, norm, sections, title=meta.title, province=meta.province)
     assignments = extract_assignments(meta.doc_id, norm, sections, province=meta.province)
     apply_assignments(records, assignments, sections)
+    # after apply_assignments: a duty's owners come from its own heading, never by reference
+    records += extract_duties(meta.doc_id, norm, sections, assignments, province=meta.province)
     return ParsedDocument(
         meta=meta,
         source_text=text,

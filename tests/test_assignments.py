@@ -109,3 +109,82 @@ def test_thanh_hoa_2020_heading_with_agency_and_group(parsed_docs):
     assert agencies == ["Báo Thanh Hóa", "Đài Phát thanh và Truyền hình tỉnh", "Các cơ quan báo chí trong tỉnh"]
     (task,) = [t for t in doc.tasks() if t.text.startswith("Xây dựng các chuyên mục tuyên truyền về Kế hoạch")]
     assert task.lead == ["Báo Thanh Hóa", "Đài Phát thanh và Truyền hình tỉnh"]  # named agencies before the group
+
+
+# --- duties written directly under an agency heading of "Tổ chức thực hiện" (ingest.duties) ---
+
+def _duties(doc):
+    return [t for t in doc.tasks() if t.source == "prose" and "TỔ CHỨC THỰC HIỆN" in t.section]
+
+
+def test_duty_counts_per_document(parsed_docs):
+    counts = {doc_id: len(_duties(doc)) for doc_id, doc in parsed_docs.items()}
+    assert counts == {"binh-dinh-59-kh-ubnd-2022": 18, "hai-duong-5046-kh-ubnd-2023": 3,
+                      "thanh-hoa-258-kh-ubnd-2024": 26, "thanh-hoa-de-an-cds-2021-tin-tuc": 0,
+                      "thanh-hoa-ke-hoach-cds-2020": 20}
+
+
+def test_binh_dinh_noi_vu_leads_criteria_in_reform_index(parsed_docs):
+    doc = parsed_docs["binh-dinh-59-kh-ubnd-2022"]
+    (duty,) = [t for t in _duties(doc) if t.section.endswith("› 15. Sở Nội vụ")]
+    assert duty.lead == ["Sở Nội vụ"] and duty.partners == ["Sở Thông tin và Truyền thông"]
+    assert "bộ chỉ số cải cách hành chính" in duty.text and duty.row is None
+    assert duty.text.startswith("Chủ trì, phối hợp với Sở Thông tin và Truyền thông triển khai nhiệm vụ lồng ghép")
+    assert " ".join(doc.source_text[duty.start:duty.end].split()) == duty.text  # the span is the sentence
+    # "Phối hợp với Sở KH&ĐT, Sở Nội vụ xây dựng …" under Sở TT&TT: it helps, they lead
+    (helps,) = [t for t in _duties(doc) if t.text.startswith("Phối hợp với Sở Kế hoạch và Đầu tư, Sở Nội vụ")]
+    assert helps.section.endswith("› 3. Sở Thông tin và Truyền thông")
+    assert helps.lead == ["Sở Kế hoạch và Đầu tư", "Sở Nội vụ"] and helps.partners == ["Sở Thông tin và Truyền thông"]
+
+
+def test_thanh_hoa_258_cong_an_duties(parsed_docs):
+    doc = parsed_docs["thanh-hoa-258-kh-ubnd-2024"]
+    ca = [t for t in _duties(doc) if t.section == "VI. TỔ CHỨC THỰC HIỆN › 8. Công an tỉnh"]
+    assert [(t.text, t.lead, t.partners) for t in ca] == [
+        ("Chủ trì triển khai thực hiện các nội dung thuộc Đề án 06 trên địa bàn tỉnh Thanh Hóa.",
+         ["Công an tỉnh"], []),
+        ("Phối hợp với Sở Y tế để triển khai Sổ sức khỏe điện tử tích hợp trên ứng dụng VNeID.",
+         ["Sở Y tế"], ["Công an tỉnh"]),
+    ]
+    # a duty that points at a part ("… tại mục IV Kế hoạch này") stays an Assignment only
+    assert not any("tại mục IV" in t.text for t in _duties(doc))
+    # the plan's closing lines are nobody's duty
+    assert not any(t.text.startswith(("Sau khi thực hiện sắp xếp", "Trên đây")) for t in _duties(doc))
+
+
+def test_hai_duong_duties_and_report_deadline(parsed_docs):
+    doc = parsed_docs["hai-duong-5046-kh-ubnd-2023"]
+    first, own, report = _duties(doc)
+    assert first.section == "VI. TỔ CHỨC THỰC HIỆN › 1. Sở Thông tin và Truyền thông"
+    assert first.text.startswith("Chủ trì, đôn đốc việc thực hiện Kế hoạch; tổng hợp kết quả thực hiện")
+    assert first.lead == ["Sở Thông tin và Truyền thông"]
+    assert own.lead == report.lead == ["Các sở, ban, ngành", "Ủy ban nhân dân cấp huyện"]
+    assert report.text.startswith("Báo cáo kết quả, đề xuất giải pháp")
+    assert (report.timeframe, report.start_year, report.end_year) == ("trước ngày 15/12 hằng năm", None, None)
+
+
+def test_thanh_hoa_2020_duty_after_reference_clause(parsed_docs):
+    # "Thực hiện các nhiệm vụ tại mục 3, phần V …; Chủ trì, phối hợp với Sở TT&TT tham mưu lồng ghép …":
+    # the reference clause is an Assignment, the rest of the sentence a duty
+    doc = parsed_docs["thanh-hoa-ke-hoach-cds-2020"]
+    (duty,) = [t for t in _duties(doc) if t.section.endswith("› 12. Sở Nội vụ")]
+    assert duty.text == ("Chủ trì, phối hợp với Sở Thông tin và Truyền thông tham mưu lồng ghép tiêu chí đánh giá "
+                         "về chuyển đổi số vào bộ chỉ số cải cách hành chính của tỉnh.")
+    assert duty.lead == ["Sở Nội vụ"] and duty.partners == ["Sở Thông tin và Truyền thông"]
+    # headings whose duties are only references give no duty; a topic heading is no agency
+    assert not any(t.section.endswith(("› 5. Sở Y tế", "› 18. Trách nhiệm của cộng đồng")) for t in _duties(doc))
+    # a sentence with its own subject is that subject's: telecom firms help Sở TT&TT
+    (pilot,) = [t for t in _duties(doc) if t.text.startswith("Các doanh nghiệp viễn thông - công nghệ thông tin")]
+    assert pilot.lead == ["Sở Thông tin và Truyền thông"] and pilot.partners == ["Doanh nghiệp viễn thông"]
+    (twice,) = [t for t in _duties(doc) if "30/6" in t.text]
+    assert twice.timeframe == "trước ngày 30/6 và 15/12 hàng năm"
+
+
+def test_duty_timeframes():
+    from ingest.duties import timeframe
+
+    assert timeframe("báo cáo trước ngày 15/12 hằng năm để tổng hợp") == ("trước ngày 15/12 hằng năm", None, None)
+    assert timeframe("hoàn thành trong năm 2025") == ("trong năm 2025", 2025, 2025)
+    assert timeframe("triển khai giai đoạn 2021-2025") == ("giai đoạn 2021-2025", 2021, 2025)
+    assert timeframe("Định kỳ hàng quý báo cáo") == ("Định kỳ hàng quý", None, None)
+    assert timeframe("Tham mưu bố trí kinh phí") == (None, None, None)

@@ -1,0 +1,191 @@
+"""Duties written directly under an agency heading of the "Tổ chức thực hiện" part.
+
+Plans close with one heading per agency ("8. Công an tỉnh") and that agency's duties. A duty
+that points at other sections ("Chủ trì … nhiệm vụ tại điểm 5.1, mục 5, phần III") is already an
+`Assignment` (ingest.assignments); every other sentence or bullet ("- Chủ trì triển khai … Đề
+án 06", "Phối hợp với Sở Y tế …") becomes a prose `Task` here, section = the heading's path.
+
+Roles: a duty that only helps ("Phối hợp với X …", "Thường xuyên phối hợp với X …") has the
+heading's agencies as partners and X (if named) as lead; any other duty ("Chủ trì, phối hợp với
+X …", "Tham mưu …", "Triển khai …") is the heading agencies' own: they lead, X are partners.
+A sentence that opens with another agency as subject ("Các doanh nghiệp viễn thông phối hợp …")
+is that agency's; one that says what someone else will do ("… Chủ tịch UBND tỉnh sẽ điều chỉnh …")
+and the plan's closing lines ("Trên đây là …", "(Chi tiết theo Phụ lục …)") are no duties.
+Timeframes as written ("trước ngày 15/12 hằng năm", "hằng năm", "năm 2025"), years when explicit.
+"""
+from __future__ import annotations
+
+import re
+
+from ingest import agencies as agencies_mod
+from ingest.assignments import _RE_HEADING_VERB, _clauses, heading_agencies
+from ingest.normalize import fold
+from ingest.prose import _section_path, clean
+from ingest.records import Assignment, NormalizedText, Section, Task, content_id
+
+# where the plan's closing matter begins: nothing after it is an agency's duty
+_RE_CLOSING = re.compile(r"^\s*(?:\(?\s*Chi\s+tiết\s+(?:theo|tại)|Trên\s+đây|Nơi\s+nhận|(?:TM|KT)\.\s)", re.I)
+_RE_SENTENCE = re.compile(r"\.\s+(?=[A-ZĐÀ-Ỹ])|\.$")
+_ADVERBS = r"(?:chủ\s+động|thường\s+xuyên|tăng\s+cường|tích\s+cực|kịp\s+thời)"
+# lead-in phrases before the main verb ("Trên cơ sở …;", "Căn cứ …,")
+_RE_LEAD_IN = re.compile(r"^(?:(?:trên\s+cơ\s+sở|căn\s+cứ)[^;]*;\s*)?", re.I)
+_RE_HELPS = re.compile(rf"^(?:{_ADVERBS}\s+)*phối\s+hợp\b", re.I)
+_RE_PARTNERS = re.compile(r"phối\s+hợp(?:\s+chặt\s+chẽ)?\s+với\s+", re.I)
+# where the list of agencies after "phối hợp với" ends: the verb of the duty
+_RE_AFTER_PARTNERS = re.compile(
+    r"[.;:(]|\b(?:để|nhằm|trong\s+việc|triển\s+khai|thực\s+hiện|tổ\s+chức\s+(?:thực|triển)|xây\s+dựng|"
+    r"tham\s+mưu|bổ\s+sung|rà\s+soát|hướng\s+dẫn|tuyên\s+truyền|nghiên\s+cứu|lựa\s+chọn|thúc\s+đẩy|"
+    r"đẩy\s+mạnh|lồng\s+ghép|cập\s+nhật|đôn\s+đốc)\b", re.I)
+# the first verb of a sentence: what precedes it may be a subject ("Các doanh nghiệp … phối hợp")
+_RE_FIRST_VERB = re.compile(
+    rf"\s(?:{_ADVERBS}|phối\s+hợp|chủ\s+trì|căn\s+cứ|có\s+trách\s+nhiệm|thực\s+hiện|triển\s+khai|tham\s+mưu|"
+    r"tổ\s+chức|sẽ)\b", re.I)
+_RE_WILL = re.compile(r"(?:^|[;,]\s*)(?P<subj>[^;,]{3,80}?)\s+sẽ\s", re.I)
+
+_RE_DEADLINE = re.compile(
+    r"\b(?:trước|chậm\s+nhất|trong|đến|từ)\s+(?:ngày\s+)?\d{1,2}/\d{1,2}(?:/(?:19|20)\d\d)?"
+    r"(?:\s+và\s+(?:ngày\s+)?\d{1,2}/\d{1,2}(?:/(?:19|20)\d\d)?)*(?:\s+(?:hằng|hàng)\s+năm)?", re.I)
+_RE_YEARS = re.compile(
+    r"\b(?:(?:giai\s+đoạn|từ\s+năm)\s+(?:19|20)\d\d\s*(?:-|–|đến)\s*(?:năm\s+)?(?:19|20)\d\d"
+    r"|(?:(?:trong|đến|đến\s+hết|trước|từ|cuối)\s+)?năm\s+(?:19|20)\d\d)", re.I)
+_RE_PERIODIC = re.compile(r"\b(?:định\s+kỳ\s+)?(?:hằng|hàng)\s+(?:năm|quý|tháng|tuần)\b", re.I)
+
+
+def timeframe(text: str) -> tuple[str | None, int | None, int | None]:
+    """(timeframe as written, start year, end year) of a duty: a dated deadline first, then a
+    year or span of years, then a period ("hằng năm")."""
+    for pat in (_RE_DEADLINE, _RE_YEARS, _RE_PERIODIC):
+        m = pat.search(text)
+        if m:
+            raw = " ".join(m.group(0).split())
+            ys = [int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", raw)]
+            return raw, (min(ys) if ys else None), (max(ys) if ys else None)
+    return None, None, None
+
+
+def _partners_named(text: str) -> list[str]:
+    """Agencies after "phối hợp với", up to the duty's verb."""
+    out: list[str] = []
+    for m in _RE_PARTNERS.finditer(text):
+        rest = text[m.end():]
+        stop = _RE_AFTER_PARTNERS.search(rest)
+        for a in agencies_mod.find_agencies(rest[:stop.start() if stop else 200]):
+            if a not in out:
+                out.append(a)
+    return out
+
+
+def _subject(text: str, heading: list[str]) -> tuple[list[str] | None, int]:
+    """(agencies a sentence names as its own subject before its first verb, if not the heading's;
+    where the rest of the sentence begins)."""
+    m = _RE_FIRST_VERB.search(text)
+    if not m or m.start() == 0:
+        return None, 0
+    prefix = text[:m.start()].strip(" ,")
+    # a known agency, not merely a word that starts like one ("Báo cáo kết quả, …")
+    named = agencies_mod.find_agencies(prefix) if agencies_mod.looks_like_agency(prefix) else []
+    return (named, m.start() + 1) if named and not set(named) <= set(heading) else (None, 0)
+
+
+def _others_will(text: str, heading: list[str]) -> bool:
+    """"… Chủ tịch UBND tỉnh sẽ điều chỉnh …": a statement about another actor, not a duty."""
+    for m in _RE_WILL.finditer(text):
+        named = agencies_mod.find_agencies(m.group("subj"))
+        if named and not set(named) <= set(heading):
+            return True
+    return False
+
+
+def is_agency_heading(names: list[str]) -> bool:
+    """Does a heading of the part name an agency ("Sở Nội vụ"), not a topic ("Trách nhiệm của cộng đồng")?"""
+    return any(agencies_mod.looks_like_agency(n) or agencies_mod.find_agencies(n) for n in names)
+
+
+def _body_start(head: Section, norm: NormalizedText) -> int:
+    """Where a heading's duties begin; a first sentence glued to the heading line starts at its verb."""
+    line = norm.text[head.norm_start:head.norm_body_start]
+    m = _RE_HEADING_VERB.search(line)
+    return head.norm_start + m.end() if m else head.norm_body_start
+
+
+def _duty(doc_id: str, norm: NormalizedText, head: Section, by_id: dict[str, Section], a: int, b: int,
+          heading: list[str]) -> Task | None:
+    text = clean(norm.text[a:b]).strip(" ;")
+    if len(text) < 15 or _others_will(text, heading):
+        return None
+    subject, rest = _subject(text, heading)
+    actor = subject or heading
+    main = text[rest:]
+    main = main[_RE_LEAD_IN.match(main).end():]
+    partners = _partners_named(text)
+    if "chu tri" not in fold(text) and _RE_HELPS.match(main):  # the agency only helps X
+        lead = [p for p in partners if p not in actor]
+        partners = list(actor)
+    else:
+        lead = list(actor)
+        partners = [p for p in partners if p not in lead]
+    node = _node_at(head, by_id, a)
+    s0, s1 = norm.to_source(a, b)
+    tf, y0, y1 = timeframe(text)
+    return Task(
+        id=content_id(doc_id, "duty", s0, text), doc_id=doc_id, section=_section_path(node, by_id),
+        row=None, text=text, lead=lead, partners=partners, timeframe=tf, start_year=y0, end_year=y1,
+        start=s0, end=s1, source="prose",
+    )
+
+
+def _node_at(head: Section, by_id: dict[str, Section], pos: int) -> Section:
+    """The deepest section under a heading that holds a normalized offset."""
+    node = head
+    while True:
+        inner = next((by_id[c] for c in node.children
+                      if by_id[c].norm_start <= pos < by_id[c].norm_end), None)
+        if inner is None:
+            return node
+        node = inner
+
+
+def _sentences(text: str, base: int) -> list[tuple[int, int]]:
+    """Sentence spans (normalized offsets) of a heading's body, line by line, until closing matter."""
+    out = []
+    for m in re.finditer(r"[^\n]+", text):
+        line = m.group(0)
+        if _RE_CLOSING.match(line) or line.rstrip().endswith("./.") or line.lstrip().startswith("|"):
+            break
+        pos = 0
+        for sm in _RE_SENTENCE.finditer(line):
+            out.append((base + m.start() + pos, base + m.start() + sm.start() + 1))
+            pos = sm.end()
+        if pos < len(line):
+            out.append((base + m.start() + pos, base + m.start() + len(line)))
+    return out
+
+
+def _overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(r0 < span[1] and span[0] < r1 for r0, r1 in spans)
+
+
+def extract_duties(doc_id: str, norm: NormalizedText, sections: list[Section], assignments: list[Assignment],
+                   province: str = "") -> list[Task]:
+    """Task records of the duties written under the agency headings of "Tổ chức thực hiện"."""
+    by_id = {s.id: s for s in sections}
+    refs = [(a.start, a.end) for a in assignments if a.doc_id == doc_id]
+    out: list[Task] = []
+    for org_part in (s for s in sections if s.kind == "part" and "to chuc thuc hien" in fold(s.title)):
+        for head in (by_id[c] for c in org_part.children):
+            if head.kind not in {"item", "subitem"}:
+                continue
+            heading = heading_agencies(head.title, province)
+            if not heading or not is_agency_heading(heading):
+                continue
+            start = _body_start(head, norm)
+            for a, b in _sentences(norm.text[start:head.norm_end], start):
+                # a clause that names sections is an Assignment already: keep the rest of the sentence
+                pieces = [(p0, p1) for p0, p1 in _clauses(norm.text[a:b], a)
+                          if not _overlaps(norm.to_source(p0, p1), refs)]
+                if not pieces:
+                    continue
+                task = _duty(doc_id, norm, head, by_id, pieces[0][0], pieces[-1][1], heading)
+                if task is not None:
+                    out.append(task)
+    return out
