@@ -20,7 +20,7 @@ from ingest.agencies import agency_aliases
 from ingest.normalize import fold
 
 from assistant.answer_types import Answer, AnswerCitation
-from assistant.glossary import province_key
+from assistant.glossary import VI_ABBREVIATIONS, province_key
 from assistant.understanding import Question
 
 ABSTAIN_COVERAGE = 0.6  # middle of the dev-set plateau 0.45-0.80 (bench/ask.py --calibrate)
@@ -68,6 +68,21 @@ def accented_words(text: str) -> list[str]:
 # Spellings Vietnamese writes both ways ("hằng năm" / "hàng năm", "kỹ" / "kĩ"): one counts for the other.
 _VARIANT_GROUPS = (("hằng", "hàng"), ("kỹ", "kĩ"), ("lý", "lí"), ("sỹ", "sĩ"), ("mỹ", "mĩ"))
 VARIANTS: dict[str, tuple[str, ...]] = {w: g for g in _VARIANT_GROUPS for w in g}
+_ABBREV_FORMS = [(k, v.lower().split(), fold(v).split()) for k, v in VI_ABBREVIATIONS.items()]
+
+
+def with_abbreviations(present: set[str], accented: bool) -> set[str]:
+    """`present` plus the words an abbreviation stands for and the abbreviation of a full term
+    ("CNTT" in a text covers "công nghệ thông tin" in a question, and the other way round)."""
+    extra: set[str] = set()
+    short = {fold(w) for w in present if len(w) <= 6} if accented else present  # "tmđt" -> "tmdt"
+    for key, acc, flat in _ABBREV_FORMS:
+        full = acc if accented else flat
+        if key in short:
+            extra.update(full)
+        elif all(w in present for w in full):
+            extra.add(key)
+    return present | extra if extra else present
 
 
 class Vocabulary:
@@ -92,6 +107,7 @@ class Vocabulary:
         present = set(accented_words(text)) if accented else set(words(text))
         if accented:
             present |= {v for w in present for v in VARIANTS.get(w, ())}
+        present = with_abbreviations(present, accented)
         total = sum(self.idf(w, accented) for w in topic)
         return sum(self.idf(w, accented) for w in topic if w in present) / total if total else 0.0
 
@@ -543,9 +559,13 @@ class Composer:
         if q.intent == "list_agency":
             recs = []
             for ag in q.agencies:
-                recs += [r for r in self.index.records.query(agency=ag, province=province, limit=1000)
-                         if r.get("kind") in (kinds if kinds == ("project",) else (*kinds, "target"))
-                         and ag in owners_of(r)]
+                mine = [r for r in self.index.records.query(agency=ag, province=province, limit=1000)
+                        if ag in owners_of(r)]
+                # a plan whose appendix mixes "nhiệm vụ, dự án" in one table has no project records:
+                # "which projects" then lists its tasks
+                wanted = kinds if any(r.get("kind") in kinds for r in mine) else ("task", "project")
+                recs += [r for r in mine
+                         if r.get("kind") in (wanted if wanted == ("project",) else (*wanted, "target"))]
         else:
             recs = self.year_records(q.years, province, kinds)
             # the tasks of that very year first: a one-year timeframe says more than "2022-2025"

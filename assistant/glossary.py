@@ -171,7 +171,72 @@ EN_VI: dict[str, list[str]] = {
     "department of construction": ["Sở Xây dựng"], "department of tourism": ["Sở Du lịch"],
     "department of home affairs": ["Sở Nội vụ"],
     "provincial people's committee office": ["Văn phòng Ủy ban nhân dân tỉnh"],
+    # probe3 round: everyday English for words the plans use (people, actions, incidents)
+    "expert": ["chuyên gia"], "experts": ["chuyên gia"], "specialists": ["chuyên gia"],
+    "worker": ["lao động"], "workers": ["lao động"], "employees": ["lao động"], "attract": ["thu hút"],
+    "restore": ["phục hồi"], "recover": ["phục hồi"], "recovery": ["phục hồi"], "incident": ["sự cố"],
+    "incidents": ["sự cố"], "outage": ["sự cố"], "hour": ["tiếng"], "hours": ["tiếng"],
+    "information": ["thông tin"], "information technology": ["công nghệ thông tin"],
+    "information systems": ["hệ thống thông tin"], "information system": ["hệ thống thông tin"],
+    "invoice": ["hóa đơn"], "invoices": ["hóa đơn"], "map": ["bản đồ"], "maps": ["bản đồ"],
+    "digital map": ["bản đồ số"], "land data": ["dữ liệu đất đai"], "complaints": ["khiếu nại"],
+    "complaint": ["khiếu nại"], "denunciations": ["tố cáo"], "inspectorate": ["Thanh tra tỉnh"],
+    "experts and workers": ["chuyên gia, lao động"], "connect": ["kết nối"], "connected": ["kết nối"],
+    "connection": ["kết nối"], "sharing": ["chia sẻ"], "share data": ["chia sẻ dữ liệu"],
+    "energy": ["năng lượng"], "electricity": ["điện lực"],
+    "natural resources": ["tài nguyên"], "housing": ["nhà ở"], "real estate": ["bất động sản"],
+    "urban": ["đô thị"], "youth": ["thanh niên"], "union members": ["đoàn viên"],
+    "broadcasting": ["truyền thanh"], "loudspeaker": ["truyền thanh"], "loudspeakers": ["truyền thanh"],
+    "weather": ["thời tiết"], "forest": ["rừng"], "forests": ["rừng"], "fisheries": ["thủy sản"],
+    "irrigation": ["thủy lợi"], "climate change": ["biến đổi khí hậu"], "traceability": ["truy xuất nguồn gốc"],
+    "insurance": ["bảo hiểm"], "social insurance": ["bảo hiểm xã hội"], "credit": ["tín dụng"],
+    "loans": ["cho vay"], "textbooks": ["sách giáo khoa"], "textbook": ["sách giáo khoa"],
+    "e-library": ["thư viện điện tử"], "digital library": ["thư viện số"], "virtual assistant": ["trợ lý ảo"],
+    "chatbot": ["trợ lý ảo"], "patients": ["người bệnh"], "doctor": ["bác sĩ", "bác sỹ"],
+    "prescription": ["đơn thuốc"], "prescriptions": ["đơn thuốc"], "hospital fees": ["viện phí"],
+    "drill": ["diễn tập"], "drills": ["diễn tập"],
+    "scan": ["rà quét"], "scans": ["rà quét"], "vulnerabilities": ["lỗ hổng"], "vulnerability": ["lỗ hổng"],
+    "satellite": ["viễn thám"], "monitoring": ["giám sát"], "surveillance": ["giám sát"],
+    "reporting": ["báo cáo"], "reports": ["báo cáo"], "report system": ["hệ thống thông tin báo cáo"],
+    "one-stop": ["một cửa"], "one stop": ["một cửa"], "email": ["thư điện tử"],
+    "video conferencing": ["hội nghị trực tuyến"], "videoconference": ["hội nghị trực tuyến"],
+    "wifi": ["Wifi"], "wi-fi": ["Wifi"], "free": ["miễn phí"], "accommodation": ["lưu trú"],
+    "lodging": ["lưu trú"], "fatherland front": ["Mặt trận Tổ quốc"], "party": ["Đảng"],
+    "inspection plan": ["kế hoạch thanh tra"], "citizen reception": ["tiếp công dân"], "labour productivity": ["năng suất lao động"], "labor productivity": ["năng suất lao động"],
 }
+
+# Acronyms English questions use for Vietnamese terms (matched case-sensitively: "IT" is not "it").
+EN_ACRONYMS: dict[str, list[str]] = {
+    "IT": ["công nghệ thông tin", "CNTT"], "ICT": ["công nghệ thông tin", "CNTT"],
+    "AI": ["trí tuệ nhân tạo"], "SME": ["doanh nghiệp nhỏ và vừa"], "SMEs": ["doanh nghiệp nhỏ và vừa"],
+    "EMR": ["bệnh án điện tử"], "EHR": ["hồ sơ sức khỏe điện tử"],
+}
+
+
+# Abbreviations the plans themselves use beside the full term ("Ứng dụng CNTT" / "công nghệ thông
+# tin"): evidence matching counts one for the other (folded keys, full terms as written).
+VI_ABBREVIATIONS: dict[str, str] = {
+    "cntt": "công nghệ thông tin", "csdl": "cơ sở dữ liệu", "attt": "an toàn thông tin",
+    "tmdt": "thương mại điện tử", "dvctt": "dịch vụ công trực tuyến", "dvc": "dịch vụ công",
+    "tthc": "thủ tục hành chính", "cqnn": "cơ quan nhà nước", "cds": "chuyển đổi số",
+    "hcc": "hành chính công", "bhyt": "bảo hiểm y tế", "bhxh": "bảo hiểm xã hội",
+    "tslcd": "truyền số liệu chuyên dùng", "khcn": "khoa học và công nghệ", "cqs": "chính quyền số",
+}
+
+
+def english_lemma(word: str) -> str | None:
+    """The glossary key an inflected English word stands for ("deployed" -> "deploy",
+    "restored" -> "restore", "schools" -> "schools"), or None when none fits."""
+    w = word.lower()
+    if w in EN_VI:
+        return w
+    for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("d", ""),
+                         ("ing", ""), ("ing", "e")):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            base = w[: len(w) - len(suffix)] + repl
+            if base in EN_VI:
+                return base
+    return None
 
 _EN_PATTERN = re.compile(
     r"(?<![a-z0-9])(" + "|".join(re.escape(k) for k in sorted(EN_VI, key=len, reverse=True)) + r")(?![a-z0-9])"
@@ -183,14 +248,27 @@ def untranslated_words(text: str) -> list[str]:
     topic words the plans may not hold at all: "parking")."""
     low = text.lower()
     covered = _EN_PATTERN.sub(" ", low)
-    return re.findall(r"[a-z][a-z'-]+", covered)
+    for a in EN_ACRONYMS:  # "IT" is translated; "it" (the pronoun) is a filler anyway
+        covered = re.sub(rf"(?<![a-z0-9]){a.lower()}(?![a-z0-9])", " ", covered) if re.search(
+            rf"(?<![A-Za-z0-9]){a}(?![A-Za-z0-9])", text) else covered
+    return [w for w in re.findall(r"[a-z][a-z'-]+", covered) if english_lemma(w.strip("'-")) is None]
 
 
 def english_terms(text: str) -> list[str]:
     """Vietnamese terms for the English domain phrases in `text` (in order, no repeats)."""
     out: list[str] = []
-    for m in _EN_PATTERN.finditer(text.lower()):
-        for vi in EN_VI[m.group(1)]:
+    low = text.lower()
+    found = [(m.start(), EN_VI[m.group(1)]) for m in _EN_PATTERN.finditer(low)]
+    rest = _EN_PATTERN.sub(lambda m: " " * len(m.group(0)), low)
+    for m in re.finditer(r"[a-z][a-z'-]+", rest):  # inflected forms: "deployed", "restored"
+        key = english_lemma(m.group(0).strip("'-"))
+        if key:
+            found.append((m.start(), EN_VI[key]))
+    for a, vi in EN_ACRONYMS.items():
+        for m in re.finditer(rf"(?<![A-Za-z0-9]){a}(?![A-Za-z0-9])", text):
+            found.append((m.start(), vi))
+    for _, terms in sorted(found, key=lambda t: t[0]):
+        for vi in terms:
             if vi not in out:
                 out.append(vi)
     return out

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ingest.agencies import agency_aliases, find_agencies
 from ingest.normalize import fold, normalize
 
-from assistant.glossary import EN_VI, english_terms, find_provinces, untranslated_words
+from assistant.glossary import EN_ACRONYMS, EN_VI, english_terms, find_provinces, untranslated_words
 
 INTENTS = ("owner", "target", "deadline", "list_agency", "list_year", "document", "general",
            "greeting", "out_of_scope")
@@ -45,7 +45,8 @@ _P = {
     "deadline": re.compile(
         r"\bkhi nao\b|\bbao gio\b|\bthoi gian (nao|thuc hien|hoan thanh|trien khai)\b|\blo trinh\b|\bthoi han\b"
         r"|\bnam nao\b|\b(giai doan|thoi diem|luc) nao\b|\bbao lau\b|\bhan chot\b|\bwhen\b|\bdeadline\b"
-        r"|\btimeline\b|\bby what year\b|\btimeframe\b|\bwhat (period|years?)\b"),
+        r"|\btimeline\b|\bby what year\b|\btimeframe\b|\bwhat (period|years?)\b|\b(implementation|time) period\b"
+        r"|\bscheduled?\b|\bhow (soon|long|often|quickly)\b|\bwithin how\b"),
     "list": re.compile(
         r"\b(nhung|cac) (nhiem vu|du an|viec|chuong trinh|noi dung)\b.*\bnao\b|\bliet ke\b"
         r"|\b(nhiem vu|du an|viec) (gi|nao)\b|\bgom nhung\b|\bwhat (tasks|projects)\b|\blist\b|\bwhich (tasks|projects)\b"),
@@ -73,6 +74,11 @@ shall will when where what which whose whom while also only just very same other
 such there these those here then than been being were was does did done doing charge leading
 lead leads main mainly expected expect planned plans scheme'
 role roles task tasks job jobs work works responsible responsibility
+department departments agency agencies office offices unit units body bodies authority organisation
+organization scheduled schedule period periods timeframe minimum maximum quickly serving serve served
+after before within until since implementation aim quick fast
+run runs running conduct conducts conducted perform performs performed carry carries carried out
+often frequently frequency regularly
 """.split())
 
 _STOP_EN = set("""
@@ -254,11 +260,14 @@ def topic_words(text: str, provinces: list[str], agencies: list[str], language: 
     """
     stop = _STOP_VI_ACCENTED if accented else (_STOP_VI | _STOP_EN if language == "en" else _STOP_VI)
     f = _words(text, accented)
-    f = _QUESTION_PHRASES.sub(" ", f)
-    for name in [*provinces, *agencies, *(a for ag in agencies for a in agency_aliases(ag))]:
+    # names first: "giao Sở Y tế …" must not lose "Sở" to the question phrase "giao sở" and leave "y tế"
+    names = [*provinces, *agencies, *(a for ag in agencies for a in agency_aliases(ag))]
+    for name in sorted(names, key=len, reverse=True):
         k = _words(name, accented).strip()
         if k:
-            f = f.replace(f" {k} ", " ")
+            f = f.replace(f" {k} ", " @ ")
+    f = re.sub(r"(?<= )(giao|giao cho|do) @(?= )", " ", f)  # "giao Sở Y tế": the verb goes with the name
+    f = _QUESTION_PHRASES.sub(" ", f)
     out: list[str] = []
     for w in f.split():
         if w in stop or re.fullmatch(r"\d+|20\d\d", w) or len(w) < 2 and w != "%":
@@ -291,7 +300,8 @@ def understand(question: str) -> Question:
         intent = "target"  # "chữ ký số Hải Dương 2030?": a topic and a year ask for the figure
     accented = language == "en" or bool(re.search(r"[^\x00-\x7f]", text))
     if language == "en":  # Vietnamese terms of the glossary plus names kept as written
-        base = " ".join([*english_terms(text), *_ACRONYM.findall(text), *_names(text)])
+        acronyms = [a for a in _ACRONYM.findall(text) if a not in EN_ACRONYMS]  # "IT" is translated
+        base = " ".join([*english_terms(text), *acronyms, *_names(text)])
     else:
         base = text
     hints = _doc_hints(folded)
