@@ -558,9 +558,11 @@ class Composer:
         kinds = ("project",) if re.search(r"\bdu an\b|\bprojects?\b", fold(q.text)) else ("task", "project")
         if q.intent == "list_agency":
             recs = []
+            # "chủ trì"/"lead" asks what the agency leads; "có nhiệm vụ gì" also what it supports
+            leads_only = bool(re.search(r"\bchu tri\b|\blead|\bin charge\b|\bresponsible\b", fold(q.text)))
             for ag in q.agencies:
                 mine = [r for r in self.index.records.query(agency=ag, province=province, limit=1000)
-                        if ag in owners_of(r)]
+                        if ag in owners_of(r) or (not leads_only and ag in (r.get("partners") or []))]
                 # a plan whose appendix mixes "nhiệm vụ, dự án" in one table has no project records:
                 # "which projects" then lists its tasks
                 wanted = kinds if any(r.get("kind") in kinds for r in mine) else ("task", "project")
@@ -578,64 +580,38 @@ class Composer:
         if topic:  # the group row in the section path names the theme of a table block
             recs = [r for r in recs
                     if self.vocab.coverage(topic, f"{record_text(r)} {r.get('section') or ''}", q.accented) >= 0.6]
-        # tasks and projects first, indicator targets after them: "which tasks" asks for work items
-        recs.sort(key=lambda r: r.get("kind") == "target")
+        # what the agency leads before what it supports; tasks and projects before indicator
+        # targets: "which tasks" asks for work items
+        recs.sort(key=lambda r: (bool(q.agencies) and not any(a in owners_of(r) for a in q.agencies),
+                                 r.get("kind") == "target"))
         seen, uniq = set(), []
         for r in recs:
             key = (r["doc_id"], record_text(r))
             if key not in seen:
                 seen.add(key)
                 uniq.append(r)
-        duties = self.duty_lines(q, province) if q.intent == "list_agency" else []
-        if topic:
-            duties = [d for d in duties if self.vocab.coverage(topic, d[1], q.accented) >= 0.6]
-        if not uniq and not duties:
+        if not uniq:
             return None
         draft = Draft()
         shown = uniq[:10]
-        docs = list(dict.fromkeys([*(r["doc_id"] for r in uniq), *(d[0] for d in duties)]))
-        for doc_id in docs:
+        for doc_id in dict.fromkeys(r["doc_id"] for r in uniq):
             mine = [r for r in uniq if r["doc_id"] == doc_id]
             head = self._label(doc_id, q.language)
-            if mine:
-                head += (f" — {len(mine)} items" if q.language == "en" else f" — {len(mine)} mục")
+            head += f" — {len(mine)} items" if q.language == "en" else f" — {len(mine)} mục"
             draft.lines.append(f"{head}:")
             for r in (r for r in shown if r["doc_id"] == doc_id):
                 n = draft.cite(self._rec_evidence(r))
                 draft.records.append(r)
                 time = f" ({r['timeframe']})" if r.get("timeframe") else ""
                 who = f" — {'; '.join(owners_of(r))}" if q.intent == "list_year" and owners_of(r) else ""
+                if q.intent == "list_agency" and not any(a in owners_of(r) for a in q.agencies):
+                    support = "supports" if q.language == "en" else "phối hợp với"
+                    who = f" ({support} {'; '.join(owners_of(r))})" if owners_of(r) else ""
                 draft.lines.append(f"- {clip(record_text(r), 160)}{time}{who} [{n}]")
-            for d_id, text, ev in duties:
-                if d_id == doc_id:
-                    n = draft.cite(ev)
-                    draft.lines.append(f"- {clip(text, 160)} [{n}]")
         if len(uniq) > len(shown):
             more = len(uniq) - len(shown)
             draft.lines.append(f"… and {more} more." if q.language == "en" else f"… và {more} mục khác.")
         return self.finish(q, draft)
-
-    def duty_lines(self, q: Question, province: str | None) -> list[tuple[str, str, Evidence]]:
-        """Bullets under an agency's own heading in "Tổ chức thực hiện" ("8. Công an tỉnh - Chủ trì
-        triển khai … Đề án 06"): duties no table lists."""
-        keys = [fold(a) for ag in q.agencies for a in (ag, *agency_aliases(ag))]
-        out = []
-        for c in self.chunks:
-            meta = self.docs.get(c.doc_id) or {}
-            if province and province_key(meta.get("province") or "") != province_key(province):
-                continue
-            path = fold(c.section or "")
-            last = path.split(" › ")[-1] if path else ""
-            if "to chuc thuc hien" not in path or not any(k and k in last for k in keys):
-                continue
-            src = self.source(c.doc_id)
-            for a, b in split_sentences(c.text):
-                sent = c.text[a:b].strip(" -+.;")
-                if len(sent) < 15 or fold(sent) in last:
-                    continue
-                s0, s1 = locate(src, c.start, c.end, sent)
-                out.append((c.doc_id, sent, Evidence(c.doc_id, c.section, s0, s1)))
-        return out[:6]
 
     def documents_answer(self, q: Question) -> Answer:
         keys = {province_key(p) for p in q.provinces}
