@@ -327,6 +327,17 @@ class Composer:
     def evidence_score(self, q: Question, hits) -> float:
         return max((self.vocab.coverage(q.topic, f"{h.chunk.section} {h.chunk.text}", q.accented) for h in hits[:5]), default=0.0)
 
+    def titles_found(self, q: Question, hits) -> bool:
+        """Every named programme/project title appears in a hit of an asked province (a task only
+        another province's plan has must not answer for this one)."""
+        keys = {province_key(p) for p in q.provinces}
+        for title in q.titles:
+            if not any(f" {title} " in " {} ".format(" ".join(words(f"{h.chunk.section} {h.chunk.text}")))
+                       and (not keys or province_key((self.docs.get(h.chunk.doc_id) or {}).get("province") or "") in keys)
+                       for h in hits):
+                return False
+        return True
+
     # -- entry point --
     def compose(self, q: Question, hits) -> Answer:
         if q.intent == "greeting":
@@ -346,7 +357,7 @@ class Composer:
             ans = self.list_answer(q)
             if ans:
                 return ans
-        if not hits or self.evidence_score(q, hits) < self.threshold:
+        if not hits or self.evidence_score(q, hits) < self.threshold or not self.titles_found(q, hits):
             return abstain(q, self.docs, "evidence", "out_of_scope")
         draft = None
         if q.intent in ("owner", "deadline"):
@@ -556,6 +567,8 @@ class Composer:
         province = next((known[province_key(p)] for p in q.provinces if province_key(p) in known), None)
         # "dự án" / "projects" asks for the project records (Phụ lục "Danh mục dự án"), tasks otherwise
         kinds = ("project",) if re.search(r"\bdu an\b|\bprojects?\b", fold(q.text)) else ("task", "project")
+        if re.search(r"\b(muc tieu|chi tieu)\b|\b(targets|goals|indicators)\b", fold(q.text)):
+            kinds = ("target",)  # "những mục tiêu nào do X chủ trì đôn đốc": the indicators it follows up
         if q.intent == "list_agency":
             recs = []
             # "chủ trì"/"lead" asks what the agency leads; "có nhiệm vụ gì" also what it supports
@@ -572,7 +585,8 @@ class Composer:
             recs = self.year_records(q.years, province, kinds)
             # the tasks of that very year first: a one-year timeframe says more than "2022-2025"
             recs.sort(key=lambda r: (r.get("end_year") or 0) - (r.get("start_year") or r.get("end_year") or 0))
-        generic = {"nhiệm", "vụ", "dự", "án", "nhiem", "vu", "du", "an", "tasks", "projects", "gì", "gi"}
+        generic = {"nhiệm", "vụ", "dự", "án", "nhiem", "vu", "du", "an", "tasks", "projects", "gì", "gi",
+                   "đôn", "đốc", "don", "doc", "targets", "goals", "indicators"}  # "chủ trì đôn đốc" asks who
         topic = [w for w in q.topic if w not in generic]
         for phrase in (("chuyển", "đổi", "số"), ("chuyen", "doi", "so")):  # every plan is about it
             if all(w in topic for w in phrase):

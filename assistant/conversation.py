@@ -107,8 +107,8 @@ def _is_full(question: str) -> bool:
 def is_follow_up(question: str) -> bool:
     f = fold(question).strip()
     q = understand(question)
-    if _FOLLOW_START.search(f) and len(q.topic) <= 4:
-        return True
+    if _FOLLOW_START.search(f) and (len(q.topic) <= 4 or q.intent == "general"):
+        return True  # "Còn Nền tảng hóa đơn điện tử thì sao?": a new topic, the earlier question's intent
     if _ANAPHOR.search(f) and len(q.topic) <= 4:
         return True
     if len(q.topic) <= 2 and not q.provinces and not q.agencies and q.intent != "greeting":

@@ -202,6 +202,12 @@ EN_VI: dict[str, list[str]] = {
     "video conferencing": ["hội nghị trực tuyến"], "videoconference": ["hội nghị trực tuyến"],
     "wifi": ["Wifi"], "wi-fi": ["Wifi"], "free": ["miễn phí"], "accommodation": ["lưu trú"],
     "lodging": ["lưu trú"], "fatherland front": ["Mặt trận Tổ quốc"], "party": ["Đảng"],
+    # probe4 round: verbs and nouns of plan goals ("form 100 businesses", "pilot a program")
+    "form": ["hình thành"], "establish": ["hình thành", "thành lập"], "set up": ["thành lập", "hình thành"],
+    "pilot": ["thí điểm"], "trial": ["thí điểm"], "program": ["chương trình"], "programme": ["chương trình"],
+    "programs": ["chương trình"], "programmes": ["chương trình"], "open": ["mở"],
+    "open textbook": ["sách giáo khoa mở"], "open textbooks": ["sách giáo khoa mở"],
+    "business": ["doanh nghiệp"],
     "inspection plan": ["kế hoạch thanh tra"], "citizen reception": ["tiếp công dân"], "labour productivity": ["năng suất lao động"], "labor productivity": ["năng suất lao động"],
 }
 

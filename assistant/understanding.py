@@ -102,6 +102,7 @@ class Question:
     wants_owner: bool = False  # also asked "who" next to another intent
     wants_time: bool = False  # also asked "when" next to another intent
     accented: bool = True  # topic words keep accents (False for unaccented questions: folded)
+    titles: list[str] = field(default_factory=list)  # folded openings of named programmes/projects
 
     @property
     def province(self) -> str | None:
@@ -151,14 +152,27 @@ def hints_only_year(folded: str) -> bool:
     return not asked_years(folded, _doc_hints(folded))
 
 
+# "Đề án" names the scheme document when nothing or the scheme's own subject follows it ("theo đề
+# án,", "Đề án chuyển đổi số Thanh Hóa", "đề án của tỉnh"); "Đề án lưu trữ tài liệu …" is a
+# project inside a plan, a topic rather than a document.
+_DE_AN_AS_DOC = re.compile(
+    r"\s*($|[^\w\s]|(chuyen doi so|cds|cua|nay|do|tinh|ve|dat|neu|co|thi|de ra|noi|giai doan|thanh hoa"
+    r"|hai duong|binh dinh|dang|du thao|moi|tren|trong|cho|duoc|la|nam)\b)")
+
+
 def _doc_hints(folded: str) -> list[str]:
     hints = [m.group(0) for m in re.finditer(r"\b\d{1,5}\s*/\s*(kh|qd|nq|tb|cv)[-\w]*", folded)]
-    if re.search(r"\bde an\b|\bscheme\b", folded):
+    if re.search(r"\bscheme\b", folded) or any(
+            _DE_AN_AS_DOC.match(folded[m.end():]) for m in re.finditer(r"\bde an\b", folded)):
         hints.append("de an")
     m = re.search(r"\b(ke hoach|plan)( chuyen doi so| cds)?( (nam|of|from))? (20\d\d)\b", folded)
     if m:
         hints.append(f"ke hoach {m.group(5)}")
     return hints
+
+
+_TARGET_LIST = re.compile(r"\b(nhung|cac) (muc tieu|chi tieu)\b.*\bnao\b|\b(muc tieu|chi tieu) (gi|nao)\b"
+                          r"|\b(which|what) (targets|goals|indicators)\b")
 
 
 def _intent(folded: str, agencies: list[str]) -> tuple[str, bool, bool]:
@@ -168,6 +182,8 @@ def _intent(folded: str, agencies: list[str]) -> tuple[str, bool, bool]:
     target = bool(_P["target"].search(folded))
     deadline = bool(_P["deadline"].search(folded))
     listing = bool(_P["list"].search(folded))
+    # "những mục tiêu nào do Thanh tra tỉnh chủ trì đôn đốc": an agency's targets, listed
+    listing = listing or bool(agencies and _TARGET_LIST.search(folded))
     if listing and (agencies or re.search(r"\bdo\b.*\bchu tri\b|\bled by\b|\bdoes .* lead\b", folded)):
         return "list_agency", False, False
     if listing and find_years(folded):
@@ -191,7 +207,7 @@ ai là gì nào bao nhiêu khi của ở tại trong và với cho đến năm d
 hay giúp tôi mình xin hỏi biết theo về từ ra vào để đạt mục tiêu chỉ kế hoạch tỉnh chủ trì nhiệm vụ
 thực hiện triển khai đang sẽ đã bị phải cần muốn yêu cầu hiện nay hoặc kia ấy hơn ít nhất tối thiểu
 tối đa khoảng gần không vậy à nhé ạ trăm đặt là
-chiếm liệt kê việc
+chiếm liệt kê việc phấn đấu
 """.split())
 _ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z]+[A-Za-z]*\b")  # MOOC, IOC, VNeID, GRDP
 
@@ -277,6 +293,18 @@ def topic_words(text: str, provinces: list[str], agencies: list[str], language: 
     return out
 
 
+# A programme, scheme or project named by its capitalized title ("Chương trình “Học từ làm việc
+# thực tế”", "Đề án Lưu trữ …"): its first words must appear in the evidence, or another plan's
+# programme would answer for it.
+_TITLE = re.compile(r"\b(?:[Cc]hương trình|[Đđ]ề án|[Dd]ự án|[Nn]ền tảng|[Pp]hong trào)\s+[\"“”']?"
+                    r"((?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ](?![A-Z])[\w-]*)(?:\s+[\w-]+){2})", re.U)  # not an acronym (LGSP, SMEdx)
+
+
+def named_titles(text: str) -> list[str]:
+    """Folded first three words of the capitalized titles a question names."""
+    return [fold(m.group(1)) for m in _TITLE.finditer(text)]
+
+
 def understand(question: str) -> Question:
     """Read one (standalone) question."""
     text = normalize(" ".join(question.split())).text  # NFC and modern tone placement, as the corpus
@@ -320,5 +348,5 @@ def understand(question: str) -> Question:
         agencies=agencies, doc_hints=hints,
         topic=topic, expansions=expansions,
         accented=accented,
-        wants_owner=wants_owner, wants_time=wants_time,
+        wants_owner=wants_owner, wants_time=wants_time, titles=named_titles(text),
     )

@@ -218,3 +218,61 @@ def test_owner_found_through_abbreviated_row(bot):
 def test_projects_of_an_agency_fall_back_to_mixed_task_tables(bot):
     ans = bot.answer("Bình Định giao Sở Y tế chủ trì những dự án nào trong Phụ lục II?")
     assert not ans.abstained and "PACS" in ans.answer and "trung tâm dữ liệu ngành Y tế" in ans.answer
+
+
+# -- probe4: 50 questions written from the texts before reading the answering code
+# (42/50 unseen, 50/50 after) ---------------------------------------------------------------------
+PROBE4 = Path(__file__).resolve().parents[1] / "bench" / "probe4.jsonl"
+
+
+def test_probe4_set_floor_and_abstentions(bot):
+    items = load_questions(PROBE4)
+    report = evaluate(bot, items)
+    failed = [i.id for i in report.items if not i.correct]
+    assert report.overall >= 0.95, failed
+    assert report.abstention == (1.0, 1.0), [i.id for i in report.items if not i.abstain_ok]
+    assert report.by_type()["abstain"] == (4, 4)
+
+
+def test_new_topic_follow_up_keeps_the_earlier_intent():
+    out = rewrite("Còn Nền tảng hóa đơn điện tử thì sao?", ["Ai chủ trì Chương trình thúc đẩy dịch vụ Mobile money ở Hải Dương?"])
+    assert out == "Ai chủ trì Nền tảng hóa đơn điện tử Hải Dương?"
+    out = rewrite("Còn dự án Sổ sức khỏe điện tử trên VNeID?", ["Dự án Kho dữ liệu dùng chung của Thanh Hóa do ai chủ trì?"])
+    assert understand(out).intent == "owner" and "Thanh Hóa" in out
+
+
+def test_named_project_de_an_is_a_topic_not_the_news_scheme():
+    q = understand("Đề án lưu trữ tài liệu điện tử của Thanh Hóa trong kế hoạch năm 2025 do sở nào triển khai?")
+    assert q.doc_hints == ["ke hoach 2025"]
+    assert understand("Đề án chuyển đổi số Thanh Hóa đặt mục tiêu gì năm 2030?").doc_hints == ["de an"]
+    assert understand("Theo đề án, tổng kinh phí là bao nhiêu?").doc_hints == ["de an"]
+
+
+def test_named_programme_titles_skip_acronyms():
+    assert understand("Thanh Hóa giao ai chủ trì Chương trình “Học từ làm việc thực tế”?").titles == ["hoc tu lam"]
+    assert understand("Lộ trình nâng cấp nền tảng LGSP của Bình Định là khi nào?").titles == []
+
+
+def test_programme_only_another_province_has_abstains(bot):
+    ans = bot.answer("Thanh Hóa giao ai chủ trì Chương trình Học từ làm việc thực tế?")
+    assert ans.abstained
+    ans = bot.answer("Ai chủ trì Chương trình Học từ làm việc thực tế ở Hải Dương?")
+    assert not ans.abstained and "Sở Giáo dục và Đào tạo" in ans.answer
+
+
+def test_agency_target_list(bot):
+    q = understand("Những mục tiêu nào của Bình Định do Thanh tra tỉnh chủ trì đôn đốc?")
+    assert q.intent == "list_agency" and q.agencies == ["Thanh tra tỉnh"]
+    ans = bot.answer(q.text)
+    assert "50%" in ans.answer and "70%" in ans.answer
+    assert all(r["kind"] == "target" for r in ans.records)
+
+
+def test_strive_is_a_filler_and_2030_prose_target_answers():
+    assert "phấn" not in understand("Đến năm 2030, Bình Định phấn đấu kinh tế số chiếm bao nhiêu GRDP?").topic
+
+
+def test_english_goal_verbs_are_translated():
+    q = understand("When will Hai Duong pilot the open textbook program?")
+    assert {"thí", "điểm", "sách", "giáo", "khoa"} <= set(q.topic) and "pilot" not in q.topic
+    assert "form" not in understand("How many digital technology businesses does Binh Dinh plan to form by 2025?").topic
