@@ -258,10 +258,11 @@ _PHRASE = re.compile(
 
 
 def value_phrase(text: str) -> str | None:
-    """The single percentage phrase of a target sentence ("… trên 80%." -> "trên 80%"), or None
-    when there is none or several (then the value is not clearly one figure)."""
+    """The percentage phrases of a target sentence ("… trên 80%." -> "trên 80%"; "90% … cấp tỉnh;
+    80% … cấp huyện" -> "90%; 80%"), in order, or None when it states none. Several figures are
+    kept together: the row still belongs to its year, and the quoted row says which is which."""
     found = [m.group(0).strip() for m in _PHRASE.finditer(text)]
-    return found[0] if len(found) == 1 else None
+    return "; ".join(found) or None
 
 
 def _title_path(table: Table) -> str:

@@ -197,8 +197,9 @@ def test_binh_dinh_targets(corpus):
         ["Sở Thông tin và Truyền thông"], ["Ủy ban nhân dân cấp huyện", "Ủy ban nhân dân cấp xã"],
         ["Ủy ban nhân dân cấp huyện", "Ủy ban nhân dân cấp xã"])
     assert pay[1].executors == ["Các sở, ban, ngành", "Các địa phương", "Doanh nghiệp"]
-    # several figures in one target: no single value is guessed
-    assert next(t for t in targets if t.indicator.startswith("- Kinh tế số chiếm 15%")).values == {}
+    # several figures in one target: all of them, in order, under the year of the group row
+    assert next(t for t in targets if t.indicator.startswith("- Kinh tế số chiếm 15%")).values == {
+        "2030": "15% đến 20%; tối thiểu 80%; tối thiểu 80%; tối thiểu 20%"}
 
 
 # --- layouts agree; pure helpers ---------------------------------------------------------------
@@ -265,5 +266,6 @@ def test_helpers():
     assert years_of("Năm 2023") == (2023, 2023)
     assert years_of("Hằng năm") == (None, None)
     assert value_phrase("Tỷ lệ dân số có tài khoản thanh toán điện tử trên 80%.") == "trên 80%"
-    assert value_phrase("giảm 30% thủ tục; tăng 30% dịch vụ") is None
+    assert value_phrase("giảm 30% thủ tục; tăng 30% dịch vụ") == "30%; 30%"
+    assert value_phrase("90% hồ sơ cấp tỉnh; 80% hồ sơ cấp huyện và 60% hồ sơ cấp xã") == "90%; 80%; 60%"
     assert value_phrase("Thu hút khoảng 2.000 chuyên gia") is None
