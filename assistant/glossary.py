@@ -208,6 +208,15 @@ EN_VI: dict[str, list[str]] = {
     "programs": ["chương trình"], "programmes": ["chương trình"], "open": ["mở"],
     "open textbook": ["sách giáo khoa mở"], "open textbooks": ["sách giáo khoa mở"],
     "business": ["doanh nghiệp"],
+    # probe5 round: management and service vocabulary of plan rows and indicator tables
+    "improve": ["nâng cao"], "competitiveness": ["năng lực cạnh tranh"], "manage": ["quản lý"],
+    "management": ["quản lý"], "grassroots": ["cơ sở"], "station": ["đài", "trạm"],
+    "stations": ["đài", "trạm"], "radio station": ["đài truyền thanh"], "radio stations": ["đài truyền thanh"],
+    "consultation": ["tư vấn"], "consultations": ["tư vấn"], "remote": ["từ xa"], "medical": ["khám chữa bệnh"],
+    "examination": ["khám chữa bệnh"], "health consultation": ["tư vấn sức khỏe"],
+    "primary": ["tiểu học"], "primary school": ["tiểu học"], "high school": ["trung học phổ thông"],
+    "high schools": ["trung học phổ thông"], "apply": ["áp dụng"], "governance": ["quản trị"],
+    "digital governance": ["quản trị số"], "model": ["mô hình"],
     "inspection plan": ["kế hoạch thanh tra"], "citizen reception": ["tiếp công dân"], "labour productivity": ["năng suất lao động"], "labor productivity": ["năng suất lao động"],
 }
 
