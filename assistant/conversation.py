@@ -109,6 +109,8 @@ def is_follow_up(question: str) -> bool:
     q = understand(question)
     if _FOLLOW_START.search(f) and (len(q.topic) <= 4 or q.intent == "general"):
         return True  # "Còn Nền tảng hóa đơn điện tử thì sao?": a new topic, the earlier question's intent
+    if _FOLLOW_START.match(f) and not _FOLLOW_START.match(f).group(2) and not q.provinces:
+        return True  # "Còn Kho dữ liệu … thì ai chủ trì?": opens on "còn", so the province is the earlier one
     if _ANAPHOR.search(f) and len(q.topic) <= 4:
         return True
     if len(q.topic) <= 2 and not q.provinces and not q.agencies and q.intent != "greeting":
