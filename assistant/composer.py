@@ -478,6 +478,13 @@ class Composer:
             else:
                 line = f"{owners} chủ trì: “{text}”" + (f"; phối hợp: {partners}" if partners else "") + (
                     f"; thời gian thực hiện: {time}" if time else "")
+        if q.intent == "deadline" and not time:
+            # no timeframe column: the years the task's own text states answer "when", even those
+            # the clipped quote cut off ("… vào năm 2023, tiến tới … năm 2028")
+            years = list(dict.fromkeys(re.findall(r"(?<![\d.,/])20\d\d(?![\d%]|[.,]\d)", record_text(rec))))
+            if years:
+                line += (f"; years stated: {', '.join(years)}" if q.language == "en"
+                         else f"; mốc thời gian nêu trong nhiệm vụ: {', '.join(years)}")
         draft.lines.append(f"{line} ({label}) [{n}]{ref}")
 
     # -- targets --
