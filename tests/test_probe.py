@@ -276,3 +276,34 @@ def test_english_goal_verbs_are_translated():
     q = understand("When will Hai Duong pilot the open textbook program?")
     assert {"thí", "điểm", "sách", "giáo", "khoa"} <= set(q.topic) and "pilot" not in q.topic
     assert "form" not in understand("How many digital technology businesses does Binh Dinh plan to form by 2025?").topic
+
+
+# -- probe5: 30 questions written from the texts before reading the answering code
+#    (23/30 before the fixes below, 29/30 after; the miss is a phase-level deadline, see the report)
+PROBE5 = Path(__file__).resolve().parents[1] / "bench" / "probe5.jsonl"
+
+
+def test_probe5_set_floor_and_abstentions(bot):
+    items = load_questions(PROBE5)
+    report = evaluate(bot, items)
+    failed = [i.id for i in report.items if not i.correct]
+    assert sum(i.correct for i in report.items) >= 28, failed  # 29/30 when written, one question of margin
+    assert report.abstention == (1.0, 1.0), [i.id for i in report.items if not i.abstain_ok]
+    assert report.by_type()["abstain"] == (3, 3)
+
+
+def test_english_service_and_management_words_are_translated():
+    q = understand("What share of Thanh Hoa's primary to high schools should apply the digital governance model in 2025?")
+    assert {"tiểu", "học", "quản", "trị", "mô", "hình"} <= set(q.topic)
+    assert not {"primary", "governance", "model", "apply"} & set(q.topic)
+
+
+def test_follow_up_opening_on_con_keeps_the_earlier_province():
+    out = rewrite("Còn Kho dữ liệu số dùng chung của tỉnh thì ai chủ trì?",
+                  ["Bình Định giao ai triển khai mạng lưới phát thanh thông minh?"])
+    assert "Bình Định" in out and "Kho dữ liệu số dùng chung" in out
+
+
+def test_deadline_of_an_untimed_task_names_the_years_its_text_states(bot):
+    ans = bot.answer("Bình Định dự kiến hoàn thành bệnh án điện tử trên toàn bộ hệ thống y tế tỉnh vào năm nào?")
+    assert not ans.abstained and "2028" in ans.answer
