@@ -21,6 +21,7 @@ from assistant.api import create_app
 from assistant.assistant import PlanAssistant
 from assistant.ratelimit import RateLimiter
 from assistant.redact import PHONE_MASK
+from tests.helpers import assert_error
 
 MOOC_Q = "Ai chủ trì triển khai Nền tảng học trực tuyến mở MOOC ở Hải Dương?"
 HD = "hai-duong-5046-kh-ubnd-2023"
@@ -54,17 +55,6 @@ def mooc(client):
     resp = client.post("/v1/ask", json={"q": MOOC_Q})
     assert resp.status_code == 200, resp.text
     return resp.json()
-
-
-def assert_error(resp, status: int, code: str | None = None) -> dict:
-    """The one error shape: {"error": {"code", "message", "status"}}, nothing else."""
-    assert resp.status_code == status, resp.text
-    body = resp.json()
-    assert list(body) == ["error"] and set(body["error"]) == {"code", "message", "status"}
-    assert body["error"]["status"] == status and body["error"]["message"]
-    if code:
-        assert body["error"]["code"] == code
-    return body["error"]
 
 
 # -- ask ---------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from assistant.zalo.fake_oa import FakeOA
 from assistant.zalo.signature import sign
 from ingest.errors import IngestError
 from ingest.loaders import load
+from tests.helpers import assert_error
 
 ROOT = Path(__file__).resolve().parent.parent
 MOOC_Q = "Ai chủ trì triển khai Nền tảng học trực tuyến mở MOOC ở Hải Dương?"
@@ -31,16 +32,6 @@ ADMIN_KEY = "robust-admin-key-5f2c"
 OA_SECRET = "robust-oa-secret-9d1e"
 APP_SECRET = "robust-app-secret-77aa"
 SECRETS = (ADMIN_KEY, OA_SECRET, APP_SECRET, "access-0", "refresh-0", "access-1", "refresh-1")
-
-
-def assert_error(resp, status: int, code: str | None = None) -> dict:
-    assert resp.status_code == status, resp.text
-    body = resp.json()
-    assert list(body) == ["error"] and set(body["error"]) == {"code", "message", "status"}
-    assert body["error"]["status"] == status and body["error"]["message"]
-    if code:
-        assert body["error"]["code"] == code
-    return body["error"]
 
 
 @pytest.fixture(scope="module")
