@@ -22,7 +22,13 @@ _RE_MARKER = re.compile(r"^\s*(?:[-–•+*]\s*|[a-zđ]\)\s*|\d{1,2}(?:\.\d{1,2}
 _RE_TABLE_START = re.compile(r"(?m)^\s*(?:\|.*|S?TT|STT|Số TT)\s*$")
 _RE_YEAR = re.compile(r"\bnăm\s+(20\d\d)\b", re.IGNORECASE)
 _QUAL = r"(?:tối thiểu|ít nhất|trên|dưới|hơn|từ|khoảng|>=|≥|>|<=|≤|<)"
-_RE_PERCENT = re.compile(rf"(?:{_QUAL}\s*)?\d+(?:[.,]\d+)?\s*%", re.IGNORECASE)
+_NUM = r"\d+(?:[.,]\d+)?"
+# A range is one figure: "15% đến 20%", "từ 15 đến 20%", "15 - 20%". A first bound without "%"
+# has at most three digits, so "năm 2025 - 30%" is not read as a range from 2025.
+_RE_PERCENT = re.compile(
+    rf"(?:{_QUAL}\s*)?(?:(?:{_NUM}\s*%|(?<![\d.,])\d{{1,3}}(?:[.,]\d+)?)\s*(?:đến|tới|-|–)\s*{_NUM}\s*%"
+    rf"|{_NUM}\s*%)",
+    re.IGNORECASE)
 _RE_COUNT = re.compile(rf"{_QUAL}\s+\d+(?:[.,]\d+)?\s+[^\s,;.]+(?:/[^\s,;.]+)?", re.IGNORECASE)
 
 TARGET_PART_KEYS = ("muc tieu",)
@@ -78,7 +84,8 @@ def plan_year(title: str) -> str | None:
     return m.group(1) if m else None
 
 
-def _figure(clause: str) -> str | None:
+def figure(clause: str) -> str | None:
+    """The first figure a clause states, qualifier and range kept ("chiếm 15% đến 20% GRDP" -> "15% đến 20%")."""
     m = _RE_PERCENT.search(clause) or _RE_COUNT.search(clause)
     return " ".join(m.group(0).split()) if m else None
 
@@ -118,7 +125,7 @@ def targets_from_node(doc_id: str, norm: NormalizedText, node: Section, by_id: d
     cur: dict | None = None
     for a, b in pieces:
         clause = raw[a:b]
-        fig = _figure(clause)
+        fig = figure(clause)
         if not fig:
             if cur is not None:
                 cur["end"] = b

@@ -134,6 +134,16 @@ def _successor(h: _Heading, open_node: Section) -> bool:
     return len(a) == len(b) and a[:-1] == b[:-1] and int(a[-1]) == int(b[-1]) + 1
 
 
+# A footnote reference glued to a word ("Phát triển kinh tế số[1]"); a bracket after a space is
+# left alone, it may be a real "[1]" in the heading's wording.
+_RE_FOOTNOTE_MARK = re.compile(r"(?<=[^\s\[\]])\[\d{1,3}\](?=[\s.,;:)]|$)")
+
+
+def strip_footnote_marks(title: str) -> str:
+    """Heading title without footnote markers: "Phát triển kinh tế số[1]" -> "Phát triển kinh tế số"."""
+    return _RE_FOOTNOTE_MARK.sub("", title)
+
+
 def _label(kind: str, number: str, title: str) -> str:
     """Path segment of a node: "III. NHIỆM VỤ", "1.3. Nền tảng số", "a)", "-"."""
     if kind == "letter":
@@ -245,6 +255,7 @@ def parse_sections(norm: NormalizedText, doc_id: str) -> list[Section]:
                 title = f"{title} {lines[j].text}"
                 end_line = j
                 j += 1
+        title = strip_footnote_marks(title)
         close_to(h.rank, ln.start)
         parent = stack[-1][0]
         level = parent.level + 1

@@ -8,6 +8,7 @@ import shutil
 from ingest.catalog import guess_province, load_catalog
 from ingest.errors import IngestError
 from ingest.pipeline import parse_corpus, parse_file
+from ingest.prose import figure
 
 
 def test_corpus_parses_with_catalog_meta(parsed_corpus, plans_dir):
@@ -46,6 +47,19 @@ def test_prose_targets_year_from_plan_title(parsed_docs):
     bd = parsed_docs["binh-dinh-59-kh-ubnd-2022"]
     (gov,) = [t for t in bd.targets() if t.source == "prose" and t.indicator.startswith("50% hoạt động kiểm tra")]
     assert gov.values == {"2025": "50%"}  # from "2. Mục tiêu cơ bản đến năm 2025"
+
+
+def test_prose_target_keeps_ranges(parsed_docs):
+    bd = parsed_docs["binh-dinh-59-kh-ubnd-2022"]
+    (digital,) = [t for t in bd.targets() if t.source == "prose" and t.indicator.startswith("Kinh tế số chiếm")]
+    assert digital.indicator == "Kinh tế số chiếm 15% đến 20% GRDP"
+    assert digital.values == {"2030": "15% đến 20%"} and digital.unit == "%"
+    assert bd.source_text[digital.start:digital.end] == "- Kinh tế số chiếm 15% đến 20% GRDP"
+    # every written form of a range is one figure; a year before a dash is not a bound
+    for clause, want in [("chiếm 15 - 20% GRDP", "15 - 20%"), ("đạt từ 15% đến 20%", "từ 15% đến 20%"),
+                           ("từ 15 đến 20% GRDP", "từ 15 đến 20%"), ("đạt 1,5% - 2%", "1,5% - 2%"),
+                           ("đến năm 2025 - 30% hồ sơ", "30%"), ("trên 80% dân số", "trên 80%")]:
+        assert figure(clause) == want, clause
 
 
 def test_prose_tasks_inline_lead(parsed_docs):

@@ -5,7 +5,7 @@ import pytest
 
 from ingest.pipeline import parse_file
 from ingest.records import NormalizedText
-from ingest.sections import classify, parse_sections
+from ingest.sections import classify, parse_sections, strip_footnote_marks
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +65,22 @@ def test_hai_duong_tables_are_not_sections(docs):
     assert appendix.path == "PHỤ LỤC. DANH MỤC NHIỆM VỤ TRỌNG TÂM"
     assert _by_path(doc, "› 1.3. Nền tảng số").path == (
         "III. NHIỆM VỤ › 1. Phát triển nền móng kinh tế số và xã hội số › 1.3. Nền tảng số")
+
+
+def test_footnote_markers_left_out_of_titles(docs):
+    doc = docs["hai-duong-5046-kh-ubnd-2023"]
+    goals = [s for s in doc.sections if s.path.startswith("II. MỤC TIÊU › ") and s.kind == "item"]
+    assert [(s.title, s.path) for s in goals] == [
+        ("Phát triển kinh tế số", "II. MỤC TIÊU › 1. Phát triển kinh tế số"),
+        ("Phát triển xã hội số", "II. MỤC TIÊU › 2. Phát triển xã hội số"),
+    ]
+    # the source span still covers the marker
+    assert doc.source_text[goals[0].start:goals[0].end].startswith("1. Phát triển kinh tế số[1]\n")
+    assert not any("[" in s.title for d in docs.values() for s in d.sections)
+    assert strip_footnote_marks("Phát triển xã hội số[2]:") == "Phát triển xã hội số:"
+    assert strip_footnote_marks("Chính quyền số[12] và kinh tế số") == "Chính quyền số và kinh tế số"
+    # a bracketed number standing apart is wording, not a footnote marker
+    assert strip_footnote_marks("Danh mục [1] nhiệm vụ") == "Danh mục [1] nhiệm vụ"
 
 
 def test_binh_dinh_wrapped_headings(docs):
