@@ -101,15 +101,24 @@ class Vocabulary:
         df = sum(self.df.get(f if accented else "~" + f, 0) for f in forms)
         return math.log((self.n + 1) / (df + 0.5))
 
-    def coverage(self, topic: list[str], text: str, accented: bool = True) -> float:
+    def coverage(self, topic: list[str], text: str, accented: bool = True, foreign: list[str] = ()) -> float:
         if not topic:
             return 0.0
         present = set(accented_words(text)) if accented else set(words(text))
         if accented:
             present |= {v for w in present for v in VARIANTS.get(w, ())}
         present = with_abbreviations(present, accented)
-        total = sum(self.idf(w, accented) for w in topic)
-        return sum(self.idf(w, accented) for w in topic if w in present) / total if total else 0.0
+        weight = {w: self.idf(w, accented) for w in topic}
+        known = [w for w in topic if w not in foreign]
+        if foreign and len(known) >= 6 and 5 * len(foreign) <= len(known) and all(w in present for w in known):
+            # English words the glossary cannot translate weigh as much as the rarest corpus word, so
+            # one everyday word ("bringing") sank an exact match of everything translated. When the
+            # translated words are many, all present and far outnumber it, weigh it like an average
+            # topic word; a short translated part ("smart" + "stadium") still abstains.
+            mean = sum(weight[w] for w in known) / len(known)
+            weight.update({w: mean for w in foreign})
+        total = sum(weight.values())
+        return sum(weight[w] for w in topic if w in present) / total if total else 0.0
 
 
 # -- documents -------------------------------------------------------------------------------
@@ -325,7 +334,7 @@ class Composer:
                 if r.get("kind") != "assignment" and r.get("start", 0) < chunk.end and r.get("end", 0) > chunk.start]
 
     def evidence_score(self, q: Question, hits) -> float:
-        return max((self.vocab.coverage(q.topic, f"{h.chunk.section} {h.chunk.text}", q.accented) for h in hits[:5]), default=0.0)
+        return max((self.vocab.coverage(q.topic, f"{h.chunk.section} {h.chunk.text}", q.accented, q.foreign) for h in hits[:5]), default=0.0)
 
     def titles_found(self, q: Question, hits) -> bool:
         """Every named programme/project title appears in a hit of an asked province (a task only
@@ -403,7 +412,7 @@ class Composer:
                 if not want(rec):
                     continue
                 text = f"{record_text(rec)} {rec.get('section') or ''}"
-                cov = self.vocab.coverage(q.topic, text, q.accented)
+                cov = self.vocab.coverage(q.topic, text, q.accented, q.foreign)
                 score = cov + 0.3 * (h.score / top) - 0.01 * min(rank, 8)
                 if rec["id"] not in out or out[rec["id"]][0] < score:
                     out[rec["id"]] = (score, cov, rec, h.chunk)
@@ -524,7 +533,7 @@ class Composer:
             text = h.chunk.text
             for a, b in split_sentences(text):
                 sent = text[a:b].strip()
-                cov = self.vocab.coverage(q.topic, sent, q.accented)
+                cov = self.vocab.coverage(q.topic, sent, q.accented, q.foreign)
                 if cov <= 0:
                     continue
                 s = cov - 0.03 * rank

@@ -147,6 +147,11 @@ EN_VI: dict[str, list[str]] = {
     "digitised": ["số hóa"], "digitisation": ["số hóa"], "records": ["hồ sơ"], "startups": ["khởi nghiệp"],
     "start-ups": ["khởi nghiệp"], "innovation": ["đổi mới sáng tạo"], "smart": ["thông minh"],
     "traffic": ["giao thông"], "radio": ["truyền thanh", "phát thanh"], "television": ["truyền hình"],
+    # everyday words for the plans' terms (a citizen's "online shopping" is the plans' e-commerce)
+    "online shopping": ["thương mại điện tử"], "online sales": ["thương mại điện tử"],
+    "retail sales": ["bán lẻ"], "city": ["đô thị"], "village": ["thôn"], "equipment": ["thiết bị"],
+    "computer skills": ["kỹ năng", "CNTT"], "computer network": ["mạng"], "english": ["tiếng Anh"],
+    "security": ["bảo mật"], "teaching": ["đào tạo"], "teach": ["đào tạo"],
     "newsroom": ["tòa soạn"], "press": ["báo chí"], "fintech": ["công nghệ tài chính"],
     "mobile money": ["Mobile money"], "budget": ["kinh phí"], "funding": ["kinh phí"], "cost": ["kinh phí"],
     "digital identity": ["định danh"], "identification": ["định danh"], "authentication": ["xác thực điện tử"],

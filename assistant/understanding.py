@@ -103,6 +103,7 @@ class Question:
     wants_time: bool = False  # also asked "when" next to another intent
     accented: bool = True  # topic words keep accents (False for unaccented questions: folded)
     titles: list[str] = field(default_factory=list)  # folded openings of named programmes/projects
+    foreign: list[str] = field(default_factory=list)  # English topic words the glossary cannot translate
 
     @property
     def province(self) -> str | None:
@@ -334,6 +335,7 @@ def understand(question: str) -> Question:
         base = text
     hints = _doc_hints(folded)
     topic = topic_words(base, provinces, agencies, language, accented)
+    foreign: list[str] = []
     if language == "en":
         # English content words the glossary cannot translate stay in the topic: the plans cannot
         # match them, so a question about something the plans lack ("smart parking") abstains
@@ -343,10 +345,12 @@ def understand(question: str) -> Question:
             if (len(w) > 3 and w not in _EN_WORDS and w not in _STOP_EN and w not in _EN_FILLER
                     and w not in province_words and w not in topic and w.lower() not in {fold(x) for x in topic}):
                 topic.append(w)
+                foreign.append(w)
     return Question(
         text=text, language=language, intent=intent, provinces=provinces, years=asked_years(folded, hints),
         agencies=agencies, doc_hints=hints,
         topic=topic, expansions=expansions,
         accented=accented,
         wants_owner=wants_owner, wants_time=wants_time, titles=named_titles(text),
+        foreign=foreign,
     )
