@@ -122,6 +122,7 @@ EN_VI: dict[str, list[str]] = {
     "tourists": ["khách du lịch"], "villages": ["thôn"], "digital": ["số"], "training courses": ["khóa học"],
     "switch": ["chuyển đổi"], "switch to": ["chuyển đổi sang"], "electronic": ["điện tử"], "platform": ["nền tảng"], "platforms": ["nền tảng"],
     "labour": ["lao động"], "labor": ["lao động"],
+    "labour force": ["lực lượng lao động"], "labor force": ["lực lượng lao động"],
     "labour contract": ["hợp đồng lao động"], "labor contract": ["hợp đồng lao động"],
     "employment contract": ["hợp đồng lao động"],
     "electronic contract": ["hợp đồng điện tử"], "electronic contracts": ["hợp đồng điện tử"],

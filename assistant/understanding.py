@@ -194,7 +194,9 @@ def _intent(folded: str, agencies: list[str]) -> tuple[str, bool, bool]:
     if owner:
         # "who leads the target X …" is an owner question even though it names a target
         return "owner", False, deadline
-    if deadline and not re.search(r"\bbao nhieu\b|%|\bhow (many|much)\b", folded):
+    # a figure the question names ("cáp quang đến 100% cấp xã … thời gian nào") is part of the task,
+    # not a request for a figure; only "bao nhiêu %" / "how many" makes a "when" question a target one
+    if deadline and not re.search(r"\bbao nhieu\b|(?<![\d.,])\s*%|\bhow (many|much)\b", folded):
         return "deadline", owner, False
     if target:
         return "target", False, deadline
