@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from ingest.normalize import fold
+from vectorstore.aliases import TERM_ALIASES
 
 # English phrase (lowercase) -> Vietnamese terms as plans write them. Longest phrases match first.
 EN_VI: dict[str, list[str]] = {
@@ -236,13 +237,7 @@ EN_ACRONYMS: dict[str, list[str]] = {
 
 # Abbreviations the plans themselves use beside the full term ("Ứng dụng CNTT" / "công nghệ thông
 # tin"): evidence matching counts one for the other (folded keys, full terms as written).
-VI_ABBREVIATIONS: dict[str, str] = {
-    "cntt": "công nghệ thông tin", "csdl": "cơ sở dữ liệu", "attt": "an toàn thông tin",
-    "tmdt": "thương mại điện tử", "dvctt": "dịch vụ công trực tuyến", "dvc": "dịch vụ công",
-    "tthc": "thủ tục hành chính", "cqnn": "cơ quan nhà nước", "cds": "chuyển đổi số",
-    "hcc": "hành chính công", "bhyt": "bảo hiểm y tế", "bhxh": "bảo hiểm xã hội",
-    "tslcd": "truyền số liệu chuyên dùng", "khcn": "khoa học và công nghệ", "cqs": "chính quyền số",
-}
+VI_ABBREVIATIONS: dict[str, str] = TERM_ALIASES
 
 
 def english_lemma(word: str) -> str | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from ingest.agencies import agency_aliases, find_agencies
 from ingest.normalize import fold, normalize
+from vectorstore.aliases import TERM_ALIASES
 
 from assistant.glossary import EN_ACRONYMS, EN_VI, english_terms, find_provinces, untranslated_words
 
@@ -230,11 +231,8 @@ _QUESTION_PHRASES = re.compile(
 # Abbreviations citizens type but the plans spell out: the question is read with the full term
 # (the abbreviation stays in the expansions for the lexical leg). CNTT/CSDL are left alone: the
 # plans use them as written.
-_ABBREVIATIONS = {
-    "cds": "chuyển đổi số", "dvc": "dịch vụ công", "dvctt": "dịch vụ công trực tuyến",
-    "tmdt": "thương mại điện tử", "attt": "an toàn thông tin", "hssk": "hồ sơ sức khỏe",
-    "tthc": "thủ tục hành chính", "kts": "kinh tế số", "xhs": "xã hội số", "cqs": "chính quyền số",
-}
+_ABBREVIATIONS = {k: TERM_ALIASES[k] for k in (
+    "cds", "dvc", "dvctt", "tmdt", "attt", "hssk", "tthc", "kts", "xhs", "cqs")}
 _ABBREV_PATTERN = re.compile(r"(?<![\w&-])(" + "|".join(_ABBREVIATIONS) + r")(?![\w&-])")
 
 

@@ -20,23 +20,16 @@ def squash(text: str) -> str:
     return " ".join(t.split())
 
 
-# Common abbreviations of plan vocabulary: folded form -> expansion.
+# Abbreviations of plan vocabulary, folded form -> full term: the one table for the lexical
+# index, evidence matching and question reading.
 TERM_ALIASES: dict[str, str] = {
-    "cds": "chuyển đổi số",
-    "cntt": "công nghệ thông tin",
-    "dvc": "dịch vụ công",
-    "dvctt": "dịch vụ công trực tuyến",
-    "cqdt": "chính quyền điện tử",
-    "cqs": "chính quyền số",
-    "ktxh": "kinh tế - xã hội",
-    "ktxs": "kinh tế số",
-    "xhs": "xã hội số",
-    "tmdt": "thương mại điện tử",
-    "hcc": "hành chính công",
-    "tthc": "thủ tục hành chính",
-    "csdl": "cơ sở dữ liệu",
-    "attt": "an toàn thông tin",
-    "cks": "chữ ký số",
+    "cds": "chuyển đổi số", "cntt": "công nghệ thông tin", "csdl": "cơ sở dữ liệu",
+    "dvc": "dịch vụ công", "dvctt": "dịch vụ công trực tuyến", "cqdt": "chính quyền điện tử",
+    "cqs": "chính quyền số", "cqnn": "cơ quan nhà nước", "ktxh": "kinh tế - xã hội",
+    "kts": "kinh tế số", "ktxs": "kinh tế số", "xhs": "xã hội số", "tmdt": "thương mại điện tử",
+    "hcc": "hành chính công", "tthc": "thủ tục hành chính", "attt": "an toàn thông tin",
+    "cks": "chữ ký số", "hssk": "hồ sơ sức khỏe", "bhyt": "bảo hiểm y tế", "bhxh": "bảo hiểm xã hội",
+    "tslcd": "truyền số liệu chuyên dùng", "khcn": "khoa học và công nghệ",
 }
 
 
