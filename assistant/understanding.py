@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import vocabulary
 from ingest.agencies import agency_aliases, find_agencies
 from ingest.normalize import fold, normalize
 from vectorstore.aliases import TERM_ALIASES
@@ -57,36 +58,13 @@ _P = {
         r"|\bcac (ke hoach|van ban|tai lieu) (nao|hien co)\b|\bissued\b"),
 }
 
-# Words that carry no topic (question words, fillers, generic plan vocabulary), folded.
-# "so" stays: it is "số" (digital) as often as "sở"; agencies are removed by name beforehand.
-_STOP_VI = set("""
-ai la gi nao bao nhieu khi cua o tai trong va voi cho den nam do duoc co cac nhung mot the thi sao
-con hay giup toi minh xin hoi biet theo ve tu ra vao de dat muc tieu chi ke hoach
-tinh chu tri nhiem vu thuc hien trien khai dang se da bi phai can muon yeu cau
-hien nay hoac kia ay hon it nhat toi thieu toi da khoang gan khong vay a nhe u
-chiem liet ke viec
-""".split())
-# English words that carry no topic of their own (verbs and fillers of questions).
-_EN_FILLER = set("""
-using use used aim aims aimed want wants wanted reach reached must need needs needed according
-report news about over under within from into than more less least most each every much many
-have having make makes made give gives take takes get gets set sets plan's would could should
-shall will when where what which whose whom while also only just very same other others some
-such there these those here then than been being were was does did done doing charge leading
-lead leads main mainly expected expect planned plans scheme'
-role roles task tasks job jobs work works responsible responsibility
-department departments agency agencies office offices unit units body bodies authority organisation
-organization scheduled schedule period periods timeframe minimum maximum quickly serving serve served
-after before within until since implementation aim quick fast
-run runs running conduct conducts conducted perform performs performed carry carries carried out
-often frequently frequency regularly
-""".split())
-
-_STOP_EN = set("""
-what who which when how is are the of in for does do should share target targets plan plans and by
-with list tasks leads lead many much percent percentage responsible deadline will have has there a
-an to be their its year years province provinces s what's at on from as it this that
-""".split())
+# Words that carry no topic (question words, fillers, generic plan vocabulary): one accented list,
+# folded for unaccented questions. "so" stays: it is "số" (digital) as often as "sở"; agencies are
+# removed by name beforehand.
+_STOP_VI_ACCENTED = vocabulary.stopwords("vi")
+_STOP_VI = frozenset(fold(w) for w in _STOP_VI_ACCENTED) - vocabulary.stopwords("vi_fold_ambiguous")
+# English question words and fillers (verbs and nouns of questions that carry no topic of their own)
+_STOP_EN = vocabulary.stopwords("en")
 
 
 @dataclass
@@ -206,13 +184,6 @@ def _intent(folded: str, agencies: list[str]) -> tuple[str, bool, bool]:
     return "general", False, False
 
 
-_STOP_VI_ACCENTED = set("""
-ai là gì nào bao nhiêu khi của ở tại trong và với cho đến năm do được có các những một thế thì sao còn
-hay giúp tôi mình xin hỏi biết theo về từ ra vào để đạt mục tiêu chỉ kế hoạch tỉnh chủ trì nhiệm vụ
-thực hiện triển khai đang sẽ đã bị phải cần muốn yêu cầu hiện nay hoặc kia ấy hơn ít nhất tối thiểu
-tối đa khoảng gần không vậy à nhé ạ trăm đặt là
-chiếm liệt kê việc phấn đấu
-""".split())
 _ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z]+[A-Za-z]*\b")  # MOOC, IOC, VNeID, GRDP
 
 
@@ -342,7 +313,7 @@ def understand(question: str) -> Question:
         province_words = {w for p in provinces for w in fold(p).split()}
         for w in untranslated_words(text):
             w = w.strip("'-").removesuffix("'s")
-            if (len(w) > 3 and w not in _EN_WORDS and w not in _STOP_EN and w not in _EN_FILLER
+            if (len(w) > 3 and w not in _EN_WORDS and w not in _STOP_EN
                     and w not in province_words and w not in topic and w.lower() not in {fold(x) for x in topic}):
                 topic.append(w)
                 foreign.append(w)

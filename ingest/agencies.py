@@ -12,69 +12,12 @@ from __future__ import annotations
 
 import re
 
+import vocabulary
 from ingest.normalize import fold
 
 
-# canonical -> aliases (abbreviations and variants, as written in plans)
-_TABLE: dict[str, list[str]] = {
-    "Sở Thông tin và Truyền thông": ["Sở TT&TT", "Sở TTTT", "STTTT", "Sở TT và TT", "Sở Thông tin - Truyền thông"],
-    "Sở Kế hoạch và Đầu tư": ["SKHĐT", "Sở KH&ĐT", "Sở KHĐT", "Sở KH và ĐT", "Sở Kế hoạch - Đầu tư"],
-    "Sở Giáo dục và Đào tạo": ["SGDĐT", "Sở GD&ĐT", "Sở GDĐT", "Sở GD và ĐT"],
-    "Sở Nông nghiệp và Phát triển nông thôn": ["Sở NN&PTNT", "Sở NNPTNT", "Sở Nông nghiệp và PTNT", "Sở NN và PTNT"],
-    "Sở Lao động, Thương binh và Xã hội": [
-        "Sở LĐ-TB&XH", "Sở LĐTBXH", "Sở Lao động - Thương binh và Xã hội", "Sở Lao động - TB&XH",
-        "Sở Lao động TB&XH", "Sở Lao động TB và XH", "Sở Lao động Thương binh và Xã hội",
-    ],
-    "Sở Tài nguyên và Môi trường": ["Sở TN&MT", "Sở TNMT", "Sở TN và MT"],
-    "Sở Giao thông vận tải": ["Sở GTVT", "Sở Giao thông - Vận tải"],
-    "Sở Khoa học và Công nghệ": ["Sở KH&CN", "Sở KHCN", "Sở KH và CN"],
-    "Sở Văn hóa, Thể thao và Du lịch": ["Sở VH,TT&DL", "Sở VHTTDL", "Sở VH-TT&DL", "Sở VHTT&DL"],
-    "Sở Công Thương": ["Sở CT"],
-    "Sở Tài chính": ["STC"],
-    "Sở Nội vụ": [],
-    "Sở Y tế": [],
-    "Sở Tư pháp": [],
-    "Sở Xây dựng": [],
-    "Sở Du lịch": [],
-    "Sở Ngoại vụ": [],
-    "Sở Văn hóa và Thể thao": [],
-    "Ngân hàng Nhà nước": ["NHNN", "Ngân hàng nhà nước Việt Nam", "Ngân hàng NNVN", "Chi nhánh NHNN"],
-    "Ủy ban nhân dân tỉnh": ["UBND tỉnh", "UBND"],
-    "Văn phòng Ủy ban nhân dân tỉnh": ["Văn phòng UBND tỉnh", "VP UBND tỉnh", "VP UBND", "VPUBND", "Văn phòng UBND"],
-    "Ủy ban nhân dân cấp huyện": [
-        "UBND cấp huyện", "UBND các huyện, thị xã, thành phố", "UBND các huyện, TX, TP",
-        "UBND huyện, thị xã, thành phố", "UBND các huyện, thị xã và thành phố", "UBND các huyện",
-        "UBND huyện", "UBND các huyện, thành phố, thị xã",
-    ],
-    "Ủy ban nhân dân cấp xã": ["UBND cấp xã", "UBND các xã, phường, thị trấn", "UBND các xã", "UBND xã"],
-    "Trung tâm Phục vụ hành chính công tỉnh": [
-        "Trung tâm Phục vụ HCC tỉnh", "Trung tâm Phục vụ HCC", "Trung tâm Phục vụ hành chính công",
-        "TTPVHCC",
-    ],
-    "Đài Phát thanh và Truyền hình tỉnh": [
-        "Đài PTTH tỉnh", "Đài PTTH", "Đài Phát thanh và Truyền hình", "Đài phát thanh Truyền hình tỉnh",
-    ],
-    "Công an tỉnh": ["CA tỉnh"],
-    "Tiểu ban An toàn, An ninh mạng tỉnh": ["Tiểu ban ATANM tỉnh"],
-    "Các sở, ban, ngành": [
-        "Các sở, ngành", "Các sở, ban, ngành cấp tỉnh", "Các sở, ban, ngành của tỉnh", "Các sở ngành",
-        "Các sở, ngành của tỉnh", "Các sở, ngành liên quan", "Các sở, ban, ngành liên quan",
-        "Các sở, ban ngành",
-    ],
-    "Các địa phương": ["địa phương", "Các địa phương trong tỉnh"],
-    "Thanh tra tỉnh": [],
-    "Cục Thống kê": ["Cục Thống kê tỉnh"],
-    "Cục Thuế": ["Cục Thuế tỉnh"],
-    "Cục Hải quan": [],
-    "Cục Quản lý thị trường": [],
-    "Bảo hiểm xã hội tỉnh": ["BHXH tỉnh", "BHXH"],
-    "Kho bạc Nhà nước tỉnh": ["KBNN tỉnh", "KBNN"],
-    "Tỉnh đoàn": ["Tỉnh Đoàn", "Đoàn Thanh niên tỉnh"],
-    "Hội Nông dân tỉnh": [],
-    "Văn phòng Tỉnh ủy": ["VP Tỉnh ủy"],
-    "Trung tâm Công nghệ thông tin và Truyền thông": ["Trung tâm CNTT&TT"],
-    "Doanh nghiệp viễn thông": ["Các doanh nghiệp viễn thông", "DN viễn thông", "Các DN viễn thông"],
-}
+# canonical -> aliases (abbreviations and variants, as written in plans): vocabulary/data/agencies.json
+_TABLE: dict[str, list[str]] = vocabulary.agencies()
 
 # Prefix rules (on the key) for names that carry a branch or place: the branch stays out of the
 # canonical name, the record's document says which province.

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+import vocabulary
 from ingest import agencies as _agencies
 from ingest.normalize import fold
 
@@ -20,17 +21,9 @@ def squash(text: str) -> str:
     return " ".join(t.split())
 
 
-# Abbreviations of plan vocabulary, folded form -> full term: the one table for the lexical
-# index, evidence matching and question reading.
-TERM_ALIASES: dict[str, str] = {
-    "cds": "chuyển đổi số", "cntt": "công nghệ thông tin", "csdl": "cơ sở dữ liệu",
-    "dvc": "dịch vụ công", "dvctt": "dịch vụ công trực tuyến", "cqdt": "chính quyền điện tử",
-    "cqs": "chính quyền số", "cqnn": "cơ quan nhà nước", "ktxh": "kinh tế - xã hội",
-    "kts": "kinh tế số", "ktxs": "kinh tế số", "xhs": "xã hội số", "tmdt": "thương mại điện tử",
-    "hcc": "hành chính công", "tthc": "thủ tục hành chính", "attt": "an toàn thông tin",
-    "cks": "chữ ký số", "hssk": "hồ sơ sức khỏe", "bhyt": "bảo hiểm y tế", "bhxh": "bảo hiểm xã hội",
-    "tslcd": "truyền số liệu chuyên dùng", "khcn": "khoa học và công nghệ",
-}
+# Abbreviations of plan vocabulary, folded form -> full term (vocabulary/data/abbreviations.json):
+# the one table for the lexical index, evidence matching and question reading.
+TERM_ALIASES: dict[str, str] = vocabulary.abbreviations()
 
 
 def find_agencies(text: str) -> list[str]:

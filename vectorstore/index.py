@@ -26,6 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
+import vocabulary
 from assistant.errors import AssistantError, EmbedderMismatch, IndexNotReady, NotFound
 from vectorstore.chroma_store import ChromaStore, collection_name, make_client
 from vectorstore.chunks import Chunk, chunk_document
@@ -145,6 +146,7 @@ def pipeline_fingerprint() -> str:
     files = sorted(Path(ingest.__file__).parent.rglob("*.py"))
     vs = Path(vectorstore.__file__).parent
     files += [vs / n for n in ("chunks.py", "lexical.py", "aliases.py", "recordstore.py")]
+    files += vocabulary.data_files()  # agency aliases and abbreviations shape the records
     for f in files:
         h.update(f.name.encode())
         h.update(f.read_bytes())
