@@ -1,28 +1,30 @@
-"""Document catalog: data/plans/catalog.json -> DocumentMeta by doc_id (the file stem).
+"""Document metadata: the document's own header first (ingest.header), the catalog over it.
 
-A file missing from the catalog still gets usable metadata: doc_id and file from its name, a
-title from the text (the "KẾ HOẠCH …" heading, else the stem) and the province named most often
-("tỉnh X"). A catalog that cannot be read or parsed raises IngestError naming the file.
+data/plans/catalog.json is optional; an entry states only what it wants to override (title,
+province, kind, number, issued, status …) and everything else comes from the header. A file
+without an entry gets its issuer, number, date, type, title and scope from its header. A catalog
+that cannot be read or parsed raises IngestError naming the file.
+
+`entry_fingerprint(entry)` lets the index notice an edited catalog entry: an unchanged file
+with a changed entry is parsed again, so its metadata is never stale.
 """
 from __future__ import annotations
 
+import hashlib
 import json
-import re
-from collections import Counter
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 
 from ingest.errors import IngestError
+from ingest.header import province_label, read_header
 from ingest.records import DocumentMeta
 
 _META_FIELDS = {f.name for f in fields(DocumentMeta)}
-# "tỉnh Thanh Hóa", "tỉnh Bình Định": one to three capitalized syllables after "tỉnh".
-_RE_PROVINCE = re.compile(r"\b[Tt]ỉnh\s+((?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]*)(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]*){0,2})")
-_NOT_PROVINCE = {"Ủy", "Uỷ", "Tỉnh", "Thường", "Ban", "Hội", "Đoàn", "Công", "Văn", "Chủ"}
+Catalog = dict[str, dict]  # doc_id -> the fields its entry states
 
 
-def load_catalog(path: str | Path) -> dict[str, DocumentMeta]:
-    """Catalog entries by doc_id; {} when the file does not exist."""
+def load_catalog(path: str | Path) -> Catalog:
+    """Catalog entries by doc_id (only the fields each entry states); {} when the file does not exist."""
     path = Path(path)
     if not path.exists():
         return {}
@@ -36,57 +38,45 @@ def load_catalog(path: str | Path) -> dict[str, DocumentMeta]:
         data = [{"doc_id": k, **v} if isinstance(v, dict) else v for k, v in data.items()]
     if not isinstance(data, list):
         raise IngestError(path, "catalog must be a JSON list of document entries")
-    out: dict[str, DocumentMeta] = {}
+    out: Catalog = {}
     for n, entry in enumerate(data, 1):
         if not isinstance(entry, dict):
             raise IngestError(path, f"catalog entry {n} is not an object")
-        doc_id = entry.get("doc_id") or (Path(entry["file"]).stem if entry.get("file") else None)
+        doc_id = entry.get("doc_id") or (Path(str(entry["file"])).stem if entry.get("file") else None)
         if not doc_id:
             raise IngestError(path, f"catalog entry {n} has neither doc_id nor file")
-        known = {k: v for k, v in entry.items() if k in _META_FIELDS}
+        known = {k: v for k, v in entry.items() if k in _META_FIELDS and v is not None}
         known["doc_id"] = str(doc_id)
-        known.setdefault("file", f"{doc_id}.txt")
-        for key in ("title", "province", "kind", "issuer", "file"):
-            if known.get(key) is None:
-                known.pop(key, None)
-        out[str(doc_id)] = DocumentMeta(**known)
+        out[str(doc_id)] = known
     return out
 
 
-def guess_province(text: str) -> str:
-    """The province named most often as "tỉnh X" in the text ("" when none)."""
-    counts = Counter(
-        m.group(1).strip() for m in _RE_PROVINCE.finditer(text)
-        if m.group(1).split()[0] not in _NOT_PROVINCE
-    )
-    if not counts:
+def entry_fingerprint(entry: dict | None) -> str:
+    """Short hash of a catalog entry ("" without one)."""
+    if not entry:
         return ""
-    return counts.most_common(1)[0][0]
+    return hashlib.sha256(json.dumps(entry, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
 
 
-def guess_title(text: str, fallback: str) -> str:
-    """The plan's own title: the line(s) after a "KẾ HOẠCH" heading, else the first line."""
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip() and ln.strip() != "|"]
-    for i, ln in enumerate(lines[:80]):
-        if re.fullmatch(r"KẾ HOẠCH|QUYẾT ĐỊNH|ĐỀ ÁN|CHƯƠNG TRÌNH", ln) and i + 1 < len(lines):
-            kind = ln.capitalize()
-            title = lines[i + 1]
-            if title.isupper():
-                title = title.capitalize()
-            return f"{kind} {title[0].lower()}{title[1:]}" if title else kind
-    return lines[0][:200] if lines else fallback
-
-
-def meta_for(path: str | Path, catalog: dict[str, DocumentMeta], text: str | None = None) -> DocumentMeta:
-    """Catalog meta for a file, or meta guessed from its name and text."""
-    path = Path(path)
-    if path.stem in catalog:
-        return catalog[path.stem]
-    text = text or ""
+def header_meta(doc_id: str, text: str, file: str = "") -> DocumentMeta:
+    """Metadata read from the document's own header."""
+    h = read_header(text or "")
     return DocumentMeta(
-        doc_id=path.stem,
-        title=guess_title(text, path.stem.replace("-", " ")),
-        province=guess_province(text),
-        kind="plan",
-        file=path.name,
+        doc_id=doc_id, title=h.title or doc_id.replace("-", " "), province=h.province, kind="plan",
+        issuer=h.issuer, number=h.number, issued=h.issued, file=file, doc_type=h.doc_type, scope=h.scope,
+        level=h.level, district=h.district, attached_to=h.attached_to,
     )
+
+
+def meta_for(path: str | Path, catalog: Catalog, text: str | None = None) -> DocumentMeta:
+    """A file's metadata: its header, with the catalog entry's fields over it."""
+    path = Path(path)
+    header = header_meta(path.stem, text or "", path.name)
+    entry = catalog.get(path.stem)
+    if not entry:
+        return header
+    meta = replace(header, **{k: v for k, v in entry.items() if k != "doc_id"})
+    if "province" in entry and entry["province"] != header.province and "scope" not in entry:
+        p = entry["province"]  # the catalog names another province: the scope follows it
+        meta = replace(meta, scope=province_label(p) if p else "", level="province" if p else "", district="")
+    return meta

@@ -67,6 +67,21 @@ _LINE_EDGE_SPACES = re.compile(r"(?m)^ +| +$")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _WORD = re.compile(r"[^\W\d_]+")
 
+# Markdown transcriptions (and HTML line breaks in them) carry markup that is not text: table
+# separator rows ("| --- | :---: |"), emphasis ("**I**", "*(Kèm theo …)*"), backslash escapes
+# ("38/KH\\-UBND"), heading hashes, quote marks before words, links and images. A "* " bullet,
+# a lone "*" under an issuer and ">50%" are text and stay.
+_MD_SEPARATOR_ROW = re.compile(
+    r"(?m)^[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*$\n?|^[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*$\n?")
+_MD_ESCAPE = re.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!|>~<&=])")
+_MD_STRONG = re.compile(r"\*\*+|(?<![\w_])__(?=\S)|(?<=\S)__(?![\w_])")
+_MD_EM = re.compile(r"(?<![\S\\])\*(?=[^\s*])|(?<=[^\s*\\])\*(?![\S])")
+_MD_HEADING = re.compile(r"(?m)^[ \t]*#{1,6}[ \t]+")
+_MD_QUOTE = re.compile(r"(?m)^[ \t]*>[ \t]+(?=[^\W\d_])")
+_MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+_MD_LINK = re.compile(r"\[([^\]\n]+)\]\((?:https?://|/|#)[^)\n]*\)")
+_HTML_BREAK = re.compile(r"<br\s*/?>", re.I)
+
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền sắc ngã hỏi nặng
 # Rhymes whose tone goes on the first vowel in the catalog's ("old") style when nothing follows.
 _OLD_STYLE_RHYMES = ("oa", "oe", "uy")
@@ -295,6 +310,21 @@ def _dewrap(buf: _Buf) -> None:
         buf.sub(re.compile(r"\n+"), lambda m: " " if joins.get(m.start()) == m.end() else m.group(0))
 
 
+def _demarkdown(buf: _Buf) -> None:
+    """Remove Markdown markup, keeping the text and its offsets (see _MD_*)."""
+    if not re.search(r"\*|\\|#|\[|<br|\|\s*:?---|^>|__", buf.text, re.M):
+        return
+    buf.sub(_MD_SEPARATOR_ROW, lambda m: "")
+    buf.sub(_MD_IMAGE, lambda m: "")
+    buf.sub(_MD_LINK, lambda m: m.group(1))
+    buf.sub(_HTML_BREAK, lambda m: " ")
+    buf.sub(_MD_STRONG, lambda m: "")
+    buf.sub(_MD_EM, lambda m: "")
+    buf.sub(_MD_ESCAPE, lambda m: "")
+    buf.sub(_MD_HEADING, lambda m: "")
+    buf.sub(_MD_QUOTE, lambda m: "")
+
+
 # --- public API ------------------------------------------------------------------------------
 
 
@@ -306,6 +336,7 @@ def normalize(text: str, dewrap: bool = True) -> NormalizedText:
     if any(unicodedata.normalize("NFC", c) != c for c in set(buf.text)):
         buf.sub(re.compile(r"."), _nfc)  # singleton decompositions (rare)
     buf.sub(_ZERO_WIDTH, lambda m: "")
+    _demarkdown(buf)
     buf.sub(_WORD, _retone)
     buf.sub(_SPACES, lambda m: " ")
     buf.sub(_LINE_EDGE_SPACES, lambda m: "")

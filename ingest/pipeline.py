@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 
 from ingest.assignments import apply_assignments, extract_assignments
-from ingest.catalog import load_catalog, meta_for
+from ingest.catalog import Catalog, load_catalog, meta_for
 from ingest.duties import extract_duties
 from ingest.errors import IngestError
 from ingest.loaders import load
@@ -74,17 +74,19 @@ def file_hash(path: Path) -> str:
 
 
 def parse_file(path: str | Path, meta: DocumentMeta | None = None,
-               loaded: LoadedDocument | None = None) -> ParsedDocument:
-    """Parse one file. Without meta, the catalog beside the file (or a guess) supplies it."""
+               loaded: LoadedDocument | None = None, catalog: Catalog | None = None) -> ParsedDocument:
+    """Parse one file. Without meta, its header and the catalog (default: the one beside the
+    file) supply it."""
     path = Path(path)
     loaded = loaded or _load(path)  # checks existence, size, emptiness and format first
     if not loaded.text.strip():
         raise IngestError(path, "no text could be extracted")
     if meta is None:
-        try:
-            catalog = load_catalog(path.parent / CATALOG_NAME)
-        except IngestError:
-            catalog = {}
+        if catalog is None:
+            try:
+                catalog = load_catalog(path.parent / CATALOG_NAME)
+            except IngestError:
+                catalog = {}
         meta = meta_for(path, catalog, loaded.text)
     try:
         return parse_text(loaded.text, meta, file_hash(path))
@@ -119,8 +121,7 @@ def parse_corpus(folder: str | Path, catalog_path: str | Path | None = None
     for path in corpus_files(folder):
         try:
             loaded = _load(path)
-            meta = catalog.get(path.stem) or meta_for(path, catalog, loaded.text)
-            docs.append(parse_file(path, meta, loaded))
+            docs.append(parse_file(path, meta_for(path, catalog, loaded.text), loaded))
         except IngestError as exc:
             errors.append(exc)
         except Exception as exc:

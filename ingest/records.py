@@ -29,13 +29,18 @@ class DocumentMeta:
 
     doc_id: str
     title: str = ""
-    province: str = ""
-    kind: str = "plan"  # "plan" | "news" | ...
+    province: str = ""  # province or centrally-run city of the scope; "" for national documents
+    kind: str = "plan"  # "plan" (any adopted document) | "news" | "draft" ...
     issuer: str = ""
     number: str | None = None
     issued: str | None = None
     status: str | None = None
     file: str = ""
+    doc_type: str = ""  # "Kế hoạch", "Nghị quyết", "Quyết định", "Chương trình", "Đề án", "Chỉ thị" …
+    scope: str = ""  # the issuer's jurisdiction as answers name it: "tỉnh Quảng Ngãi", "toàn quốc"
+    level: str = ""  # "national" | "province" | "district" | ""
+    district: str = ""
+    attached_to: str | None = None  # the document an appendix file belongs to ("Kế hoạch số 59/KH-UBND …")
 
 
 @dataclass

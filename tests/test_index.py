@@ -171,6 +171,22 @@ def test_changed_removed_and_bad_files(tmp_path, plans_dir, built_index):
     assert len(list((s.index_dir / "versions").iterdir())) == 2
 
 
+def test_edited_catalog_entry_refreshes_metadata(tmp_path, plans_dir, built_index):
+    plans = _corpus(tmp_path, [NEWS], plans_dir)
+    s = _settings(tmp_path, plans, built_index[0].embed_cache_path)
+    build_index(s)
+    assert PlanIndex.open(s).document(NEWS)["title"].startswith("Sở Thông tin và Truyền thông báo cáo")
+    catalog = json.loads((plans / "catalog.json").read_text(encoding="utf-8"))
+    for entry in catalog:
+        if entry["doc_id"] == NEWS:
+            entry["title"] = "Bản tin: Đề án chuyển đổi số (đã sửa)"
+    (plans / "catalog.json").write_text(json.dumps(catalog, ensure_ascii=False), encoding="utf-8")
+    again = build_index(s)
+    assert (again.parsed, again.skipped, again.embedded) == ([NEWS], 0, 0)
+    assert PlanIndex.open(s).document(NEWS)["title"] == "Bản tin: Đề án chuyển đổi số (đã sửa)"
+    assert build_index(s).skipped == 1  # unchanged entry and file: skipped again
+
+
 def test_failure_mid_build_keeps_the_previous_index(tmp_path, plans_dir, built_index, monkeypatch):
     plans = _corpus(tmp_path, [NEWS], plans_dir)
     s = _settings(tmp_path, plans, built_index[0].embed_cache_path)

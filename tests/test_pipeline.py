@@ -5,7 +5,7 @@ import hashlib
 import json
 import shutil
 
-from ingest.catalog import guess_province, load_catalog
+from ingest.catalog import load_catalog
 from ingest.errors import IngestError
 from ingest.pipeline import parse_corpus, parse_file
 from ingest.prose import figure
@@ -92,14 +92,14 @@ def test_bad_catalog_is_reported_and_files_still_parse(tmp_path, plans_dir):
     (tmp_path / "catalog.json").write_text("[{oops", encoding="utf-8")
     docs, errors = parse_corpus(tmp_path)
     assert [d.doc_id for d in docs] == ["thanh-hoa-258-kh-ubnd-2024"]
-    assert docs[0].meta.province == "Thanh Hóa"  # guessed from the text
+    assert docs[0].meta.province == "Thanh Hóa"  # read from the text
     assert len(errors) == 1 and "catalog is not valid JSON" in errors[0].reason
 
 
 def test_catalog_and_guesses(plans_dir, tmp_path):
     cat = load_catalog(plans_dir / "catalog.json")
-    assert cat["binh-dinh-59-kh-ubnd-2022"].number == "59/KH-UBND"
-    assert guess_province("Ủy ban nhân dân tỉnh Bình Định ... tỉnh Bình Định; tỉnh Gia Lai") == "Bình Định"
+    assert cat["binh-dinh-59-kh-ubnd-2022"]["number"] == "59/KH-UBND"
+    assert "doc_type" not in cat["binh-dinh-59-kh-ubnd-2022"]  # an entry holds only what it states
     (tmp_path / "catalog.json").write_text(json.dumps({"a": 1}), encoding="utf-8")
     try:
         load_catalog(tmp_path / "catalog.json")

@@ -177,15 +177,14 @@ def _input_files(paths, settings, failed: list) -> list[Path]:
     return list(dict.fromkeys(f.resolve() for f in files))
 
 
-def _meta_for(path: Path, settings):
-    """Catalog entry from settings.catalog_path when it lists the file; else parse_file decides."""
+def _catalog(settings) -> dict:
+    """The catalog at settings.catalog_path ({} when absent or unreadable: headers then decide)."""
     from ingest.catalog import load_catalog
 
     try:
-        catalog = load_catalog(settings.catalog_path)
+        return load_catalog(settings.catalog_path)
     except AssistantError:
-        return None
-    return catalog.get(path.stem)
+        return {}
 
 
 def _sha256(path: Path) -> str:
@@ -204,6 +203,7 @@ def build_index(settings, paths=None, prune: bool = False, progress: Progress | 
     scanned inputs are kept unless `prune`. A file that fails is reported in `failed` and, if an
     earlier version had it, that earlier data is kept. `rebuild` (or a change of the ingest code,
     see `pipeline_fingerprint`) parses every scanned file again."""
+    from ingest.catalog import entry_fingerprint
     from ingest.errors import IngestError
     from ingest.pipeline import parse_file
 
@@ -216,6 +216,8 @@ def build_index(settings, paths=None, prune: bool = False, progress: Progress | 
         prev_manifest = read_manifest(prev_dir) if prev_dir else {}
         prev_store = RecordStore(prev_dir / "store.sqlite", readonly=True) if prev_dir else None
         prev_files: dict = prev_manifest.get("files", {})
+        prev_entries: dict = prev_manifest.get("catalog_entries", {})  # path -> entry fingerprint
+        entries: dict[str, str] = {}
         prev_docs: dict = prev_manifest.get("docs", {})  # path -> doc_id
         prev_backend = (prev_manifest.get("embedder") or {}).get("backend")
         fingerprint = pipeline_fingerprint()
@@ -226,6 +228,7 @@ def build_index(settings, paths=None, prune: bool = False, progress: Progress | 
 
         failed: list[tuple[str, str]] = []
         files = _input_files(paths, settings, failed)
+        catalog = _catalog(settings)
         keep: dict[str, tuple[str, str]] = {}  # doc_id -> (path, sha) copied from prev
         parsed: dict[str, tuple[str, str, object]] = {}  # doc_id -> (path, sha, ParsedDocument)
         scanned: set[str] = set()
@@ -239,14 +242,16 @@ def build_index(settings, paths=None, prune: bool = False, progress: Progress | 
             except OSError as exc:
                 failed.append((key, f"cannot read file ({exc.strerror})"))
                 continue
+            entries[key] = entry_fingerprint(catalog.get(path.stem))
             old_id = prev_docs.get(key)
             if (reusable and old_id and prev_files.get(key) == sha
+                    and prev_entries.get(key, "") == entries[key]  # an edited catalog entry re-reads the file
                     and prev_store.document_row(old_id) is not None):
                 keep[old_id] = (key, sha)
                 summary.skipped += 1
                 continue
             try:
-                doc = parse_file(path, _meta_for(path, settings))
+                doc = parse_file(path, catalog=catalog)
             except IngestError as exc:
                 failed.append((key, exc.reason))
                 if old_id:  # keep serving the previous parse of this file
@@ -325,6 +330,7 @@ def build_index(settings, paths=None, prune: bool = False, progress: Progress | 
                 "chroma": {"mode": "server" if settings.chroma_url else "local",
                            "url": settings.chroma_url, "collection": collection_name(version)},
                 "files": files_map,
+                "catalog_entries": {k: entries.get(k, prev_entries.get(k, "")) for k in files_map},
                 "docs": docs_map,
                 "counts": {"documents": summary.documents, "sections": summary.sections,
                            "records": summary.records, "chunks": summary.chunks},
