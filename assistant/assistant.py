@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from assistant.answer_types import Answer
-from assistant.composer import Composer
+from assistant.answers import Composer
 from assistant.conversation import ConversationStore, InMemoryConversationStore, rewrite
 from assistant.llm import GenerativeAnswerer, chat_model
 from assistant.retrieval import HybridRetriever, load_reranker
@@ -33,31 +33,23 @@ class PlanAssistant:
         self.generator = GenerativeAnswerer(model) if model is not None else None
         self.conversations = conversations or InMemoryConversationStore()
 
+    def understand(self, question: str):
+        """Read a question with the agency names this index holds."""
+        return understand(question, self.composer.corpus.agencies)
+
     def search(self, query: str, k: int = 8):
         """Fused hits for a free-text query (the search command and the API use this)."""
-        return self.retriever.retrieve(understand(query), k=k)
+        return self.retriever.retrieve(self.understand(query), k=k)
 
     def answer(self, question: str, history: list[str] | None = None,
                conversation_id: str | None = None) -> Answer:
         if history is None and conversation_id:
             history = self.conversations.get(conversation_id)
         standalone = rewrite(question, history)
-        q = understand(standalone)
-        if q.intent == "greeting":
-            hits = []
-        elif q.intent == "target" and not q.provinces and not q.doc_hints:
-            # one topic, different figures per province: look in every province, the composer
-            # then writes one line per province and plan
-            hits = self.retriever.retrieve_per_province(q)
-        elif len(q.provinces) > 1:
-            # "… ở Hải Dương và Thanh Hóa": search each named province, then merge
-            hits = []
-            for province in q.provinces:
-                hits += self.retriever.retrieve(replace(q, provinces=[province]))
-            hits.sort(key=lambda h: (-h.score, h.chunk.id))
-        else:
-            hits = self.retriever.retrieve(q)
-        ans = self.composer.compose(q, hits)
+        q = self.understand(standalone)
+        scope = self.composer.scope(q)
+        hits = self.retrieve(q, scope)
+        ans = self.composer.compose(q, hits, scope)
         if self.generator is not None and not ans.abstained and ans.citations:
             ans = self.generator.generate(standalone, ans.citations, ans)
         ans.question = question
@@ -65,3 +57,20 @@ class PlanAssistant:
         if conversation_id:
             self.conversations.append(conversation_id, question)
         return ans
+
+    def retrieve(self, q, scope):
+        """Passages for a question: within the documents it names; per jurisdiction when one topic
+        has different figures or owners in different plans; per named province when it names several."""
+        if q.intent == "greeting":
+            return []
+        if scope.doc_ids:
+            return self.retriever.retrieve(q, doc_ids=scope.doc_ids)
+        if q.intent in ("target", "owner", "deadline") and not q.provinces:
+            return self.retriever.retrieve_per_scope(q, self.composer.corpus.scope_groups())
+        if len(q.provinces) > 1:  # "… ở Hải Dương và Thanh Hóa": search each named province, then merge
+            hits = []
+            for province in q.provinces:
+                hits += self.retriever.retrieve(replace(q, provinces=[province]))
+            hits.sort(key=lambda h: (-h.score, h.chunk.id))
+            return hits
+        return self.retriever.retrieve(q)

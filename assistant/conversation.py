@@ -85,18 +85,26 @@ def _strip_by_fold(text: str, pattern: re.Pattern[str]) -> str:
     return " ".join("".join(out).split()).strip(" ,?:")
 
 
+_PLAN_YEAR = re.compile(r"\b(ke hoach|plan)( chuyen doi so| cds)?( (nam|of|from))? 20\d\d\b")
+
+
 def _replace_years(text: str, years: list[int]) -> str:
-    old = find_years(text)
-    if not old:
+    """The earlier question with the new years in place of the years it asked about; a year that
+    names a plan ("Kế hoạch 2020 của …") names the same plan still."""
+    folded = fold(text)
+    keep = [m.span() for m in _PLAN_YEAR.finditer(folded)] if len(folded) == len(text) else []
+    spans = [m for m in re.finditer(r"(?<![\d.,])20\d\d(?![\d%]|[.,]\d)", text)
+             if not any(a <= m.start() < b for a, b in keep)]
+    if not spans:
         sep = " in " if understand(text).language == "en" else " năm "
         return text.rstrip(" ?") + sep + " ".join(map(str, years)) + "?"
     new = iter(years)
     last_year = years[-1]
-
-    def sub(m: re.Match[str]) -> str:
-        return str(next(new, last_year))
-
-    return re.sub(r"(?<![\d.,])20\d\d(?![\d%]|[.,]\d)", sub, text, count=len(old))
+    out, pos = [], 0
+    for m in spans:
+        out += [text[pos:m.start()], str(next(new, last_year))]
+        pos = m.end()
+    return "".join(out) + text[pos:]
 
 
 def _is_full(question: str) -> bool:

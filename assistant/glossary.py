@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import vocabulary
-from ingest.normalize import fold
+from ingest.normalize import fold, is_syllable
 from vectorstore.aliases import TERM_ALIASES
 
 # English phrase (lowercase) -> Vietnamese terms as plans write them (vocabulary/data/glossary_en_vi.json).
@@ -95,13 +95,40 @@ _PROVINCE_PATTERN = re.compile(
 
 
 def find_provinces(text: str) -> list[str]:
-    """Canonical names of the provinces named in `text`, accent- and case-insensitive."""
+    """Canonical names of the provinces named in `text`, accent- and case-insensitive; a name typed
+    with one letter wrong, missing or extra ("Hải Dươg") is still that province."""
+    key = _pkey(text)
     out: list[str] = []
-    for m in _PROVINCE_PATTERN.finditer(_pkey(text)):
+    for m in _PROVINCE_PATTERN.finditer(key):
         p = _PROVINCE_KEYS[m.group(1)]
         if p not in out:
             out.append(p)
+    if not out:
+        words = key.split()
+        for i in range(len(words)):
+            for n in (2, 3):
+                cand = " ".join(words[i:i + n])
+                if len(cand) < 7 or len(words[i:i + n]) < n or all(is_syllable(w) for w in words[i:i + n]):
+                    continue  # only a typo ("dươg") makes a near name a province, not "lao động"
+                p = next((_PROVINCE_KEYS[k] for k in _FUZZY_KEYS if abs(len(k) - len(cand)) <= 1
+                          and k[0] == cand[0] and _one_edit(k, cand)), None)
+                if p and p not in out:
+                    out.append(p)
     return out
+
+
+_FUZZY_KEYS = sorted(k for k in _PROVINCE_KEYS if len(k) >= 7 and " " in k)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """a and b differ by at most one letter changed, added or removed."""
+    if a == b:
+        return True
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    if len(a) > len(b):
+        a, b = b, a
+    return any(a == b[:i] + b[i + 1:] for i in range(len(b)))
 
 
 def province_key(name: str) -> str:

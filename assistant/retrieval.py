@@ -3,9 +3,9 @@
 `HybridRetriever` is a LangChain `BaseRetriever`; the assistant calls `.retrieve(question)` with an
 understood `Question` to get scored `Hit`s, LangChain callers get `Document`s.
 
-- Filters from the question: a named province the corpus holds restricts the search to it; a
-  document hint ("kế hoạch 2020", "đề án", "5046/KH-UBND") restricts to the documents it names
-  (both fall back to the unfiltered search when they leave nothing).
+- Filters: the documents a question names (resolved by the composer's `Scope`) restrict the
+  search to them; else a named province the corpus holds restricts it to that province (falling
+  back to the unfiltered search when it leaves nothing).
 - Query expansion: Vietnamese glossary terms for English words, agency abbreviations.
 - Fusion: "weighted" (min-max normalized scores, dense weight `weight`) or "rrf" (reciprocal
   rank fusion). Weighted is the default: it scored better on the dev set (see bench/ask.py).
@@ -56,26 +56,6 @@ def fuse_rrf(dense: list[str], lexical: list[str], k0: int = 60) -> dict[str, fl
     return out
 
 
-def resolve_documents(question: Question, documents: list[dict]) -> list[str]:
-    """doc_ids a question's document hints name (empty when it names none)."""
-    out: list[str] = []
-    for hint in question.doc_hints:
-        for d in documents:
-            title, number, issued = fold(d.get("title") or ""), fold(d.get("number") or ""), str(d.get("issued") or "")
-            num = re.match(r"\d+", hint)
-            if num and number and number.split("/")[0] == num.group(0):
-                out.append(d["doc_id"])
-            elif hint == "de an" and "de an" in title and d.get("kind") != "plan":
-                out.append(d["doc_id"])
-            elif hint.startswith("ke hoach ") and d.get("kind", "plan") == "plan" and issued.startswith(hint[-4:]):
-                out.append(d["doc_id"])
-    if question.provinces:
-        keys = {province_key(p) for p in question.provinces}
-        out = [i for i in out if any(province_key(d.get("province") or "") in keys
-                                     for d in documents if d["doc_id"] == i)]
-    return list(dict.fromkeys(out))
-
-
 class HybridRetriever(BaseRetriever):
     """Lexical + dense search over a PlanIndex, fused; a LangChain retriever."""
 
@@ -98,19 +78,13 @@ class HybridRetriever(BaseRetriever):
             object.__setattr__(self, "_provinces_cache", cached)
         return cached
 
-    def filters(self, question: Question) -> list[dict]:
+    def filters(self, question: Question, doc_ids: list[str] | None = None) -> list[dict]:
         """Where-filters to try in order (most specific first, unfiltered last)."""
+        if doc_ids:  # the documents the question names: never answer from others
+            return [{"doc_ids": list(doc_ids)}]
         known = self.corpus_provinces()
         province = next((known[province_key(p)] for p in question.provinces if province_key(p) in known), None)
-        tries: list[dict] = []
-        for doc_id in resolve_documents(question, self.index.documents()):
-            tries.append({"doc_id": doc_id})
-        if len(tries) > 1:  # several documents named: search each and merge
-            tries = [{"doc_ids": [t["doc_id"] for t in tries]}]
-        if province:
-            tries.append({"province": province})
-        tries.append({})
-        return tries
+        return [{"province": province}, {}] if province else [{}]
 
     def _legs(self, query: str, where: dict) -> tuple[dict[str, Any], dict[str, float], dict[str, float], list[str], list[str]]:
         chunks: dict[str, Any] = {}
@@ -128,11 +102,11 @@ class HybridRetriever(BaseRetriever):
         lex_rank = sorted(lexical, key=lexical.get, reverse=True)
         return chunks, dense, lexical, dense_rank, lex_rank
 
-    def retrieve(self, question: Question, k: int | None = None) -> list[Scored]:
-        """Fused hits for an understood question, best first."""
+    def retrieve(self, question: Question, k: int | None = None, doc_ids: list[str] | None = None) -> list[Scored]:
+        """Fused hits for an understood question, best first (within `doc_ids` when given)."""
         k = k or self.k
         query = question.search_text()
-        for where in self.filters(question):
+        for where in self.filters(question, doc_ids):
             chunks, dense, lexical, dense_rank, lex_rank = self._legs(query, where)
             if chunks:
                 break
@@ -157,12 +131,12 @@ class HybridRetriever(BaseRetriever):
             out = self.rerank(question.text, out[: max(k * 2, 10)])
         return out[:k]
 
-    def retrieve_per_province(self, question: Question, k: int | None = None) -> list[Scored]:
-        """Best hits of each corpus province, merged (for topics whose figures differ by province)."""
+    def retrieve_per_scope(self, question: Question, groups: list[list[str]], k: int | None = None) -> list[Scored]:
+        """Best hits within each group of documents (one group per jurisdiction), merged: a topic
+        whose figures or owners differ by plan is looked for in every plan."""
         out: list[Scored] = []
-        for name in self.corpus_provinces().values():
-            q = Question(**{**vars(question), "provinces": [name]})
-            out += self.retrieve(q, k)
+        for doc_ids in groups:
+            out += self.retrieve(question, k, doc_ids=doc_ids)
         out.sort(key=lambda h: (-h.score, h.chunk.id))
         return out
 

@@ -1,13 +1,23 @@
-"""Question understanding: intent, slots (province, years, agencies, document hints), language.
+"""Question understanding: intent, slots (province, years, agencies, documents named), language.
 
-Pure text work, no index access: `understand(question)` returns a `Question` record that the
-retriever (filters, query expansion) and the composer (which answer shape) read. Matching is
-done on folded text so unaccented questions ("ai chu tri ...") are understood like accented ones.
+Pure text work, no index access: `understand(question, known_agencies)` returns a `Question`
+record that the retriever (filters, query expansion) and the composer (which answer shape) read.
+Matching is done on folded text so unaccented questions ("ai chu tri ...") are understood like
+accented ones. `known_agencies` are the agency names the index holds (any issuer's), so a
+question about an agency no vocabulary lists is still read as one.
+
+Intents: owner, target, deadline (who / what figure / when), list_agency (what an agency leads or
+must do), list_year (what falls due in a year), count (how many tasks, targets, groups …),
+summary (what a plan is about, its purpose, objectives, groups of tasks), document (which
+documents exist, and a document's issuer, number, date or signer), general, greeting.
+`yes_no` marks "… có … không?" questions, answered with the fact behind the yes.
 """
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import vocabulary
 from ingest.agencies import agency_aliases, find_agencies
@@ -16,9 +26,7 @@ from vectorstore.aliases import TERM_ALIASES
 
 from assistant.glossary import EN_ACRONYMS, EN_VI, english_terms, find_provinces, untranslated_words
 
-INTENTS = ("owner", "target", "deadline", "list_agency", "list_year", "document", "general",
-           "greeting", "out_of_scope")
-
+MAX_QUESTION_CHARS = 600  # what is analysed of a question; the rest is never read
 _EN_WORDS = {
     "what", "who", "which", "when", "how", "is", "are", "the", "of", "in", "for", "does", "do",
     "should", "share", "target", "plan", "and", "by", "with", "list", "tasks", "leads", "lead",
@@ -37,7 +45,7 @@ _P = {
         r"^\s*(xin chao|chao( ban| ad| admin)?|hello|hi|hey|alo|cam on|thanks?( you)?|help|tro giup|huong dan"
         r"|ban (la ai|lam duoc gi|co the lam gi|giup duoc gi)|what can you do|who are you)\b[\s!?.]*$"),
     "owner": re.compile(
-        r"\b(ai|so nao|co quan nao|don vi nao|nhung don vi nao|nhung co quan nao|nhung so nao|ben nao)\b"
+        r"\b(ai|(nhung |cac )?(so|co quan|don vi|ben|to dang|ban|bo|uy ban|to chuc|nganh|cap|dia phuong|phong) nao)\b"
         r"|\bdo ai\b|\bgiao (cho )?(ai|so nao|co quan nao|don vi nao)\b|\bchu tri\b(?!.*\bnhung nhiem vu\b)"
         r"|\bwho\b|\bwhich (agency|department|office|body|unit|agencies|departments)\b|\bin charge\b"
         r"|\bresponsible\b|\bchiu trach nhiem\b|\bphu trach\b"),
@@ -53,9 +61,42 @@ _P = {
         r"\b(nhung|cac) (nhiem vu|du an|viec|chuong trinh|noi dung)\b.*\bnao\b|\bliet ke\b"
         r"|\b(nhiem vu|du an|viec) (gi|nao)\b|\bgom nhung\b|\bwhat (tasks|projects)\b|\blist\b|\bwhich (tasks|projects)\b"),
     "document": re.compile(
-        r"\b(ke hoach|de an|van ban) (nao|so may|gi)\b|\bban hanh (ngay|khi|nam) ?(nao)?\b|\bso hieu\b"
-        r"|\bco nhung (ke hoach|van ban|tai lieu)\b|\bwhich (plans|documents)\b|\bwhat (plans|documents)\b"
-        r"|\bcac (ke hoach|van ban|tai lieu) (nao|hien co)\b|\bissued\b"),
+        r"\b(ke hoach|de an|van ban|nghi quyet|quyet dinh|chuong trinh) so may\b|\bso may\b"
+        r"|\b(ban|toi|he thong) (co|dang co|hien co|luu|nam) (nhung |cac )?(ke hoach|van ban|tai lieu|de an|nghi quyet)\b"
+        r"|\b(ke hoach|van ban|tai lieu) (nao|gi) (hien co|dang co|ban co|duoc luu)\b|\bdanh sach (cac )?(ke hoach|van ban)\b"
+        r"|\bban hanh (ngay|khi|nam|luc|vao) ?(nao)?\b|\bso hieu\b|\b(ai|nguoi nao) ky\b|\bnguoi ky\b|\bky (ngay|khi|vao)\b"
+        r"|\b(co quan|don vi|ai) (nao )?ban hanh\b|\bdo (co quan|don vi|ai) (nao )?ban hanh\b"
+        r"|\bco nhung (ke hoach|van ban|tai lieu|nghi quyet)\b|\bwhich (plans|documents)\b|\bwhat (plans|documents)\b"
+        r"|\b(tinh|dia phuong|noi) nao co (ke hoach|van ban|de an)\b|\bco (ke hoach|van ban) (cua )?(tinh|dia phuong) nao\b"
+        r"|\bcac (ke hoach|van ban|tai lieu) (nao|hien co)\b|\bissued\b|\bsigned\b|\bwho (signed|issued)\b"
+        r"|\bwhich (provinces?|issuers?)\b|\b(document|plan|resolution|decision) numbers?\b"),
+    "count": re.compile(
+        r"\b(bao nhieu|may|so luong|tong so)\s+(nhiem vu|chi tieu|du an|muc tieu|nhom|giai doan|linh vuc|noi dung"
+        r"|giai phap|chuong trinh|van ban|ke hoach|phu luc|phan(?! tram)|muc|tieu chi|de an|hang muc|cong viec)\b"
+        r"|\bhow many (tasks|targets|indicators|projects|groups|phases|stages|documents|plans|goals|items|sub)"),
+    "summary": re.compile(
+        r"\btom tat\b|\bnoi dung (chinh|chu yeu|co ban)\b|\bnoi ve (cai )?gi\b|\bve (cai |van de )?gi( vay| the)?\s*\??$"
+        r"|\bnham (muc dich )?gi\b|\bmuc dich\b|\bmuc tieu (chung|tong quat)\b|\bgom (nhung|cac) (phan|noi dung|nhom)\b"
+        r"|\b(nhom|nhung nhom|cac nhom) nhiem vu\b|\btong quan\b|\boverview\b|\bsummar|\bwhat is .* about\b|\bpurpose\b"
+        r"|\b(main|key|general|overall) (points|goals|objectives|aims|contents?)\b|\bde lam gi\b"),
+}
+
+# "X phải làm gì", "X được giao nhiệm vụ gì", "what does X do": an agency's duties
+_DUTIES = re.compile(
+    r"\b(phai|can|se|duoc giao|co nhiem vu|co trach nhiem) (lam )?(gi|nhung gi|nhung viec gi|viec gi)\b|\blam (nhung )?(gi|viec gi)\b"
+    r"|\b(nhiem vu|viec|chi tieu|muc tieu|du an|trach nhiem|vai tro) (gi|nao)\b|\bduoc giao\b|\bphu trach (gi|nhung|cac)\b"
+    r"|\bchu tri (nhung |cac )?(gi|viec gi|nhiem vu|du an|chi tieu)\b|\btrach nhiem cua\b|\bnhiem vu cua\b"
+    r"|\bwhat (does|do|must|should|will|is) .*\b(do|lead|handle|responsible for|in charge of|assigned)\b"
+    r"|\b(tasks|duties|responsibilities|role|assignments) of\b|\b(tasks|duties|responsibilities|role)\b.*\b(have|has)\b"
+    r"|\bassigned\b")
+_YES_NO = re.compile(r"\bco\b.*\bkhong\s*[?.!]*\s*($|\.|\?)|\b(co )?phai (khong|ko)\b|\bco phai\b|\bkhong a\b"
+                     r"|^(is|are|does|do|did|will|has|have|can|was|were) ")
+# what a document question asks of the document
+_META = {
+    "signer": re.compile(r"\b(ai|nguoi nao) ky\b|\bnguoi ky\b|\bky boi\b|\bwho signed\b|\bsigner\b|\bsigned by\b"),
+    "issued": re.compile(r"\bban hanh (ngay|khi|nam|luc|vao)|\bngay (ban hanh|ky)\b|\bky (ngay|khi|vao)\b|\bwhen (was|were) .*(issued|signed|adopted)\b|\bdate\b"),
+    "number": re.compile(r"\bso hieu\b|\bso may\b|\bso bao nhieu\b|\bnumber\b"),
+    "issuer": re.compile(r"\b(co quan|don vi|ai) (nao )?ban hanh\b|\bwho issued\b|\bissued by\b|\bissuer\b"),
 }
 
 # Words that carry no topic (question words, fillers, generic plan vocabulary): one accented list,
@@ -78,19 +119,14 @@ class Question:
     doc_hints: list[str] = field(default_factory=list)  # "5046/KH-UBND", "de an", "2020" …
     topic: list[str] = field(default_factory=list)  # folded content words
     expansions: list[str] = field(default_factory=list)  # Vietnamese terms for English words, aliases
-    wants_owner: bool = False  # also asked "who" next to another intent
-    wants_time: bool = False  # also asked "when" next to another intent
     accented: bool = True  # topic words keep accents (False for unaccented questions: folded)
     titles: list[str] = field(default_factory=list)  # folded openings of named programmes/projects
     foreign: list[str] = field(default_factory=list)  # English topic words the glossary cannot translate
-
-    @property
-    def province(self) -> str | None:
-        return self.provinces[0] if self.provinces else None
-
-    @property
-    def year(self) -> int | None:
-        return self.years[-1] if self.years else None
+    doc_refs: list["DocRef"] = field(default_factory=list)  # documents named by type and number
+    yes_no: bool = False  # "… có … không?": answered with the fact behind the yes, or not found
+    meta: list[str] = field(default_factory=list)  # what a document question asks: issued, signer, number, issuer
+    wants_time: bool = False  # an owner question that also asks "when"
+    ref_words: list[str] = field(default_factory=list)  # topic words of the documents named
 
     def search_text(self) -> str:
         """The query sent to retrieval: the question plus Vietnamese expansions."""
@@ -151,37 +187,119 @@ def _doc_hints(folded: str) -> list[str]:
     return hints
 
 
+@dataclass(frozen=True)
+class DocRef:
+    """A document a question names: "Nghị quyết 05-NQ/TU" -> kind "nghi quyet", number "5", code "nq/tu"."""
+
+    kind: str  # folded document type ("ke hoach", "nghi quyet" …), "" when only the code says it
+    number: str  # leading number without zeros ("5" for "05")
+    code: str = ""  # folded code after the number ("kh-ubnd", "nq/tu", "qd-ttg"), "" when not given
+    text: str = ""  # as written in the question
+
+    @property
+    def label(self) -> str:
+        return self.text
+
+
+_DOC_KINDS = {
+    "ke hoach": "ke hoach", "kh": "ke hoach", "nghi quyet": "nghi quyet", "nq": "nghi quyet",
+    "quyet dinh": "quyet dinh", "qd": "quyet dinh", "chuong trinh": "chuong trinh", "ctr": "chuong trinh",
+    "de an": "de an", "chi thi": "chi thi", "cong van": "cong van", "cv": "cong van", "thong bao": "thong bao",
+    "ket luan": "ket luan", "nghi dinh": "nghi dinh", "thong tu": "thong tu", "resolution": "nghi quyet",
+    "decision": "quyet dinh", "plan": "ke hoach", "directive": "chi thi", "programme": "chuong trinh",
+    "program": "chuong trinh", "decree": "nghi dinh",
+}
+_CODE_KINDS = {"kh": "ke hoach", "nq": "nghi quyet", "qd": "quyet dinh", "ctr": "chuong trinh", "ct": "chi thi",
+               "tb": "thong bao", "kl": "ket luan", "nd": "nghi dinh", "tt": "thong tu", "da": "de an", "cv": "cong van"}
+_RE_REF = re.compile(
+    r"\b(" + "|".join(sorted(_DOC_KINDS, key=len, reverse=True)) + r")\s*(?:so|no\.?|number)?\s*[:.]?\s*"
+    r"(\d{1,5})(?![\d%]|[.,]\d)((?:\s*[-/]\s*(?:\d{4}\s*[-/]\s*)?[a-z][a-z0-9&]*(?:\s*[-/]\s*[a-z][a-z0-9&]*)*)?)")
+_RE_CODE_REF = re.compile(r"(?<![\w/])(\d{1,5})\s*[-/]\s*(?:\d{4}\s*[-/]\s*)?((?:kh|nq|qd|ctr|ct|tb|kl|nd|tt|da|cv)"
+                          r"(?:\s*[-/]\s*[a-z][a-z0-9&]*)+)")
+
+
+def find_doc_refs(folded: str) -> list[DocRef]:
+    """Documents a (folded) question names by number, in any spelling people use: "Kế hoạch 59",
+    "KH 59/KH-UBND", "Nghị quyết 05-NQ/TU", "Quyết định 411/QĐ-TTg", "NQ 57", "59/KH-UBND".
+    A year after a document type ("kế hoạch 2020") is not a number."""
+    out: list[DocRef] = []
+    taken: list[tuple[int, int]] = []
+    for m in _RE_REF.finditer(folded):
+        number, code = m.group(2), re.sub(r"\s+", "", m.group(3)).strip("-/")
+        if re.fullmatch(r"(19|20)\d\d", number) and not code:
+            continue
+        out.append(DocRef(_DOC_KINDS[m.group(1)], str(int(number)), code, m.group(0).strip()))
+        taken.append(m.span())
+    for m in _RE_CODE_REF.finditer(folded):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        code = re.sub(r"\s+", "", m.group(2))
+        out.append(DocRef(_CODE_KINDS.get(re.split(r"[-/]", code)[0], ""), str(int(m.group(1))), code, m.group(0)))
+    return list(dict.fromkeys(out))
+
+
+_RE_TAGS = re.compile(r"<[^<>\n]{0,300}>")
+_RE_URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+")
+_RE_MARKUP = re.compile(r"```|\*\*|__|`|^#+\s|\[\s*\]|\s#+\s", re.M)
+_RE_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+_RE_SYMBOLS = re.compile(r"[^\w\s%&/.,;:?!()\-–+'\"“”‘’<>=≥≤]")  # emoji, pictographs, stray symbols
+
+
+def clean_question(text: str) -> str:
+    """A question as people paste it, cleaned: HTML tags and entities, Markdown, links, emoji and
+    control characters removed, lone surrogates dropped, spaces collapsed, length capped."""
+    text = text.encode("utf-8", "ignore").decode("utf-8", "ignore") if text else ""
+    text = html.unescape(text[: MAX_QUESTION_CHARS * 4])
+    text = _RE_TAGS.sub(" ", text)
+    text = _RE_URL.sub(" ", text)
+    text = _RE_MARKUP.sub(" ", text)
+    text = _RE_CONTROL.sub(" ", text)
+    text = _RE_SYMBOLS.sub(" ", text)
+    text = " ".join(text.split())
+    return text[:MAX_QUESTION_CHARS].strip()
+
+
 _TARGET_LIST = re.compile(r"\b(nhung|cac) (muc tieu|chi tieu)\b.*\bnao\b|\b(muc tieu|chi tieu) (gi|nao)\b"
                           r"|\b(which|what) (targets|goals|indicators)\b")
 
 
-def _intent(folded: str, agencies: list[str]) -> tuple[str, bool, bool]:
+def _intent(folded: str, agencies: list[str]) -> str:
     if _P["greeting"].search(folded):
-        return "greeting", False, False
+        return "greeting"
     owner = bool(_P["owner"].search(folded))
     target = bool(_P["target"].search(folded))
     deadline = bool(_P["deadline"].search(folded))
     listing = bool(_P["list"].search(folded))
     # "những mục tiêu nào do Thanh tra tỉnh chủ trì đôn đốc": an agency's targets, listed
     listing = listing or bool(agencies and _TARGET_LIST.search(folded))
-    if listing and (agencies or re.search(r"\bdo\b.*\bchu tri\b|\bled by\b|\bdoes .* lead\b", folded)):
-        return "list_agency", False, False
-    if listing and find_years(folded):
-        return "list_year", False, False
-    if _P["document"].search(folded) and not (owner or target):
-        return "document", False, False
+    duty = bool(_DUTIES.search(folded) or re.search(
+        r"\b(phai|can phai|se|duoc giao|co nhiem vu|co trach nhiem)\b.{0,40}\b(gi|nhung gi|nao)\b", folded))
+    if agencies and (listing or duty) and not re.search(r"\b(ai|who)\b", folded):
+        return "list_agency"
+    if listing and re.search(r"\bdo\b.*\bchu tri\b|\bled by\b|\bdoes .* lead\b", folded):
+        return "list_agency"
+    if _P["count"].search(folded):
+        return "count"
+    # "bao nhiêu đô thị …, gồm những nơi nào": a figure is asked, the list comes with it
+    figure = bool(re.search(r"\bbao nhieu\b|\bhow (many|much)\b", folded))
+    if listing and find_years(folded) and not figure:
+        return "list_year"
+    if _P["document"].search(folded) and not (target and not any(p.search(folded) for p in _META.values())):
+        return "document"
+    if _P["summary"].search(folded) and not owner and not deadline:
+        return "summary"
     if owner:
         # "who leads the target X …" is an owner question even though it names a target
-        return "owner", False, deadline
+        return "owner"
     # a figure the question names ("cáp quang đến 100% cấp xã … thời gian nào") is part of the task,
     # not a request for a figure; only "bao nhiêu %" / "how many" makes a "when" question a target one
     if deadline and not re.search(r"\bbao nhieu\b|(?<![\d.,])\s*%|\bhow (many|much)\b", folded):
-        return "deadline", owner, False
+        return "deadline"
     if target:
-        return "target", False, deadline
+        return "target"
     if listing:
-        return "list_agency" if agencies else "general", False, False
-    return "general", False, False
+        return "list_agency" if agencies else "general"
+    return "general"
 
 
 _ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z]+[A-Za-z]*\b")  # MOOC, IOC, VNeID, GRDP
@@ -196,14 +314,14 @@ _QUESTION_PHRASES = re.compile(
     r"|(?<= )(chịu trách nhiệm|chiu trach nhiem|phụ trách|phu trach|đảm nhận|dam nhan)(?= )"
     r"|(?<= )(thời gian|thoi gian) (thực hiện|thuc hien|triển khai|trien khai|hoàn thành|hoan thanh)(?= )"
     r"|(?<= )(là )?(bao lâu|bao lau)(?= )|(?<= )(thì )?(thế nào|the nao|ra sao)(?= )|(?<= )thi (sao|the nao)(?= )"
-    r"|(?<= )(từ )?(năm nào|nam nao) (đến|den) (năm nào|nam nao)(?= )|(?<= )(kéo dài|keo dai)(?= )")
+    r"|(?<= )(từ )?(năm nào|nam nao) (đến|den) (năm nào|nam nao)(?= )|(?<= )(kéo dài|keo dai)(?= )"
+    r"|(?<= )(chủ trì |chu tri )?(theo dõi|theo doi|đôn đốc|don doc)( và| va)?( đánh giá| danh gia)?(?= )")
 
 
 # Abbreviations citizens type but the plans spell out: the question is read with the full term
 # (the abbreviation stays in the expansions for the lexical leg). CNTT/CSDL are left alone: the
 # plans use them as written.
-_ABBREVIATIONS = {k: TERM_ALIASES[k] for k in (
-    "cds", "dvc", "dvctt", "tmdt", "attt", "hssk", "tthc", "kts", "xhs", "cqs")}
+_ABBREVIATIONS = {k: TERM_ALIASES[k] for k in vocabulary.typed_abbreviations()}
 _ABBREV_PATTERN = re.compile(r"(?<![\w&-])(" + "|".join(_ABBREVIATIONS) + r")(?![\w&-])")
 
 
@@ -277,14 +395,54 @@ def named_titles(text: str) -> list[str]:
     return [fold(m.group(1)) for m in _TITLE.finditer(text)]
 
 
-def understand(question: str) -> Question:
-    """Read one (standalone) question."""
-    text = normalize(" ".join(question.split())).text  # NFC and modern tone placement, as the corpus
+_BODY_HEAD = re.compile(r"^(uy ban|ubnd|ban|bo|so|van phong|hoi dong|cuc|tong cuc|trung tam|cong an|ngan hang|vien"
+                        r"|dai|kho bac|thanh tra|bao hiem)\b")
+
+
+@lru_cache(maxsize=8)
+def _agency_pattern(names: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """A matcher for agency names the index holds (folded, longest first)."""
+    lookup: dict[str, str] = {}
+    keys = {n: " ".join(re.sub(r"[^a-z0-9]+", " ", fold(n)).split()) for n in names}
+    for n, k in keys.items():
+        if len(k) >= 6 and len(k.split()) >= 2:
+            lookup.setdefault(k, n)
+    for n, k in keys.items():  # the body inside a longer name: "Ủy ban Tài chính, Ngân sách" of
+        words = k.split()       # "Tổ đảng ở Thường trực Ủy ban Tài chính, Ngân sách"
+        for i in range(1, len(words) - 1):
+            if _BODY_HEAD.match(" ".join(words[i:i + 2])) and len(" ".join(words[i:])) >= 10:
+                lookup.setdefault(" ".join(words[i:]), n)
+                break
+    if not lookup:
+        return None, {}
+    alts = sorted(lookup, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(a) for a in alts) + r")\b"), lookup
+
+
+def find_known_agencies(text: str, known: tuple[str, ...]) -> list[str]:
+    """Index agency names a question mentions, accent-insensitively ("ban dan nguyen" -> "Ban Dân nguyện")."""
+    pat, lookup = _agency_pattern(known)
+    if pat is None:
+        return []
+    key = " ".join(re.sub(r"[^a-z0-9]+", " ", fold(text)).split())
+    out: list[str] = []
+    for m in pat.finditer(key):
+        if lookup[m.group(0)] not in out:
+            out.append(lookup[m.group(0)])
+    return out
+
+
+def understand(question: str, known_agencies: tuple[str, ...] = ()) -> Question:
+    """Read one (standalone) question. `known_agencies`: agency names the index holds."""
+    text = normalize(clean_question(question)).text  # NFC and modern tone placement, as the corpus
     text, abbreviations = expand_abbreviations(text)
     folded = fold(text)
     language = detect_language(text)
     provinces = find_provinces(text)
     agencies = find_agencies(text)
+    for ag in find_known_agencies(text, known_agencies):
+        if ag not in agencies and not any(fold(ag) in fold(a) for a in agencies):
+            agencies.append(ag)
     expansions = english_terms(text) if language == "en" else []
     if language == "en":  # "Department of Health" -> Sở Y tế: an agency the question names
         agencies += [a for a in find_agencies(" ".join(expansions)) if a not in agencies]
@@ -295,7 +453,8 @@ def understand(question: str) -> Question:
         if ag not in expansions and fold(ag) not in folded:
             expansions.append(ag)
     expansions += [a for a in abbreviations if a not in expansions]
-    intent, wants_owner, wants_time = _intent(folded, agencies)
+    intent = _intent(folded, agencies)
+    wants_time = intent == "owner" and bool(_P["deadline"].search(folded))
     if intent == "general" and find_years(folded) and not hints_only_year(folded):
         intent = "target"  # "chữ ký số Hải Dương 2030?": a topic and a year ask for the figure
     accented = language == "en" or bool(re.search(r"[^\x00-\x7f]", text))
@@ -305,7 +464,11 @@ def understand(question: str) -> Question:
     else:
         base = text
     hints = _doc_hints(folded)
-    topic = topic_words(base, provinces, agencies, language, accented)
+    refs = find_doc_refs(folded)
+    topic = topic_words(_without_refs(base, refs) if language != "en" else base, provinces, agencies, language, accented)
+    # the words a named document took out of the topic ("đề án 06"): a topic again when the
+    # document is not one the index holds (the scheme is then a subject, not a source)
+    ref_words = [w for w in topic_words(base, provinces, agencies, language, accented) if w not in topic]
     foreign: list[str] = []
     if language == "en":
         # English content words the glossary cannot translate stay in the topic: the plans cannot
@@ -321,7 +484,22 @@ def understand(question: str) -> Question:
         text=text, language=language, intent=intent, provinces=provinces, years=asked_years(folded, hints),
         agencies=agencies, doc_hints=hints,
         topic=topic, expansions=expansions,
-        accented=accented,
-        wants_owner=wants_owner, wants_time=wants_time, titles=named_titles(text),
-        foreign=foreign,
+        accented=accented, titles=named_titles(text),
+        foreign=foreign, doc_refs=refs, yes_no=bool(_YES_NO.search(folded)),
+        meta=[k for k, p in _META.items() if p.search(folded)], wants_time=wants_time, ref_words=ref_words,
     )
+
+
+def _without_refs(text: str, refs: list[DocRef]) -> str:
+    """The question without the document numbers it names ("Kế hoạch 59/KH-UBND" is no topic)."""
+    if not refs:
+        return text
+    folded = fold(text)
+    if len(folded) != len(text):
+        return text
+    for r in refs:
+        i = folded.find(r.text)
+        if i >= 0:
+            text = text[:i] + " " * len(r.text) + text[i + len(r.text):]
+            folded = folded[:i] + " " * len(r.text) + folded[i + len(r.text):]
+    return text

@@ -33,6 +33,9 @@ _AGENCY_HEADS = (
     "tỉnh đoàn", "bộ", "kho bạc", "bảo hiểm", "bhxh", "viện", "trường", "doanh nghiệp", "các doanh nghiệp",
     "dn", "các dn", "các địa phương", "địa phương", "các cơ quan", "cơ quan", "liên đoàn", "bưu điện",
     "chi nhánh", "stttt", "tp", "tx", "các trường", "hiệp hội", "các đơn vị", "đơn vị",
+    "tổ đảng", "đảng ủy", "đảng uỷ", "đảng đoàn", "ban cán sự", "thường trực", "hội đồng", "tập đoàn",
+    "tổng công ty", "các bộ", "các ban", "các tỉnh", "tỉnh ủy", "tỉnh uỷ", "thành ủy", "huyện ủy", "ủy ban",
+    "chính phủ", "thủ tướng", "quốc hội", "kiểm toán", "tòa án", "viện kiểm sát", "ngân hàng",
 )
 
 
@@ -104,6 +107,11 @@ def looks_like_agency(text: str) -> bool:
     s = clean_name(text)
     if not s or len(s) > 200:
         return False
+    led = re.match(r"^(?:Lãnh đạo|Thường trực)\s+(?=\S)", s)  # "Lãnh đạo Ban Dân nguyện": that body
+    if led and _is_head(s[led.end():]):
+        return True
+    if re.match(r"^Phòng\s+[A-ZĐÀ-Ỹ]", s):  # "Phòng Thương mại và Công nghiệp …" (not "phòng, chống")
+        return True
     return _is_head(s) or _key(s) in _BY_KEY
 
 
@@ -125,14 +133,17 @@ _PROTECT += [re.compile(re.escape(fold(a)).replace(r"\ ", r"\s+"))
 _GLUE = "\x00"
 
 
-def split_agencies(cell: str) -> list[str]:
+def split_agencies(cell: str, glue_unknown: bool = False) -> list[str]:
     """Split a multi-agency cell on ";", "," and newlines, keeping groups whole.
 
     "Sở TT&TT; Sở Nội vụ" -> two; "Các sở, ban, ngành" and "UBND các huyện, thị xã, thành phố" stay
     one; "UBND cấp huyện, cấp xã" -> "UBND cấp huyện", "UBND cấp xã" (the head is repeated);
     two names run together without a separator ("Sở Công thương UBND cấp huyện") are cut apart.
+    A comma inside an abbreviation ("Ủy ban KH,CN&MT") never splits; with `glue_unknown` (a
+    heading's names) a piece that is no agency goes on the name before it ("Ủy ban Tài chính,
+    Ngân sách").
     """
-    text = cell.replace("\n", "; ")
+    text = re.sub(r"(?<=[A-ZĐ]),(?=[A-ZĐ])", _GLUE, cell.replace("\n", "; "))
     folded = fold(text)
     if len(folded) == len(text):
         chars = list(text)
@@ -160,6 +171,9 @@ def split_agencies(cell: str) -> list[str]:
                 elif out and s[0].islower() and not re.match(r"^(cac|dia phuong)\b", low) and _key(s) not in _BY_KEY:
                     out[-1] = f"{out[-1]}, {s}"  # "các cơ quan thông tấn, báo chí"
                     continue
+                elif out and glue_unknown and not looks_like_agency(s):
+                    out[-1] = f"{out[-1]}, {s}"  # "Ủy ban Tài chính, Ngân sách"
+                    continue
                 out.append(s)
     return out
 
@@ -175,7 +189,8 @@ def _split_and_group(piece: str) -> list[str]:
 
 _RUN_TOGETHER = re.compile(
     r"\s+(?=(?:Sở|UBND|Ủy ban|Cục|Công an|Ngân hàng|Trung tâm|các doanh nghiệp|các DN)\s)")
-_NO_CUT_BEFORE = {"của", "và", "với", "thuộc", "tại", "cho", "các", "là", "phòng", "tịch", "nhánh", "đạo"}
+_NO_CUT_BEFORE = {"của", "và", "với", "thuộc", "tại", "cho", "các", "là", "phòng", "tịch", "nhánh", "đạo", "trực", "ở",
+                  "quan"}  # "Tổ đảng ở Thường trực Ủy ban …", "Đảng ủy cơ quan Văn phòng …"
 
 
 def _split_run_together(piece: str) -> list[str]:

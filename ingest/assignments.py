@@ -27,19 +27,28 @@ _RE_REF = re.compile(
     rf"(?i:\b(?P<kw>điểm|tiểu\s+mục|khoản|mục|phần))\s+(?P<vals>{_VALUE}(?:\s*(?:,|và)\s*{_VALUE})*)")
 _RE_VAL = re.compile(_VALUE)
 _RE_CONTINUES = re.compile(r"^\s*(?i:điểm|tiểu\s+mục|khoản|mục|phần|các\s+khoản|các\s+điểm)\s")
-# a heading that dewrapping glued to its first sentence: cut the name before the verb
+# a heading that dewrapping glued to its first sentence, or a numbered paragraph that opens with
+# the agencies it charges ("5. Bộ Tài chính chủ trì, phối hợp với …"): cut the names before the
+# verb. Lower-case verbs only in lower case, so "Sở Xây dựng" keeps its name.
 _RE_HEADING_VERB = re.compile(
-    r"\s+(?=(?:Chủ trì|Thực hiện|Triển khai|Phối hợp|Tham mưu|Là cơ quan|Có trách nhiệm|Căn cứ)\b)")
+    r"\s*[:.]?\s+(?=(?:Chủ trì|Thực hiện|Triển khai|Phối hợp|Tham mưu|Là cơ quan|Có trách nhiệm|Căn cứ|Chịu trách nhiệm)\b"
+    r"|(?:chủ trì|thực hiện|triển khai|phối hợp|tham mưu|là cơ quan|có trách nhiệm|chịu trách nhiệm|căn cứ|theo dõi"
+    r"|hướng dẫn|bố trí|bảo đảm|đảm bảo|chỉ đạo|tập trung|chủ động|tăng cường|phổ biến|theo chức năng|trong phạm vi"
+    r"|được giao|tiếp tục|khẩn trương)\b)")
 
 
 def heading_agencies(title: str, province: str = "") -> list[str]:
     """Canonical agencies named by a "Tổ chức thực hiện" heading ("Sở Tài chính, Sở KH&ĐT")."""
     name = _RE_HEADING_VERB.split(title, maxsplit=1)[0].strip(" .:;")
+    if len(name) > 250:
+        return []  # a sentence, not a list of names
+    if re.fullmatch(r"(cac )?(don vi|co quan|bo phan|to chuc)( (thuc hien|lien quan))?", fold(name).strip()):
+        return []  # a field label of a task card ("2. Đơn vị chủ trì: Sở Y tế"), not a name
     whole = agencies_mod.canonical_agency(name, province or None)
     if not re.search(r"[,;]", name) and fold(whole) != fold(agencies_mod.clean_name(name)):
         return [whole]  # a known name as a whole ("Văn phòng UBND tỉnh") is one agency
     out: list[str] = []
-    for piece in agencies_mod.split_agencies(name):
+    for piece in agencies_mod.split_agencies(name, glue_unknown=True):
         canon = agencies_mod.canonical_agency(piece, province or None)
         if canon and canon not in out:
             out.append(canon)

@@ -61,10 +61,12 @@ def entry_fingerprint(entry: dict | None) -> str:
 def header_meta(doc_id: str, text: str, file: str = "") -> DocumentMeta:
     """Metadata read from the document's own header."""
     h = read_header(text or "")
+    first = next((ln.strip(" #*|") for ln in (text or "").splitlines() if len(ln.strip(" #*|")) > 3), "")
+    title = h.title or (first if len(first) <= 200 else "") or doc_id.replace("-", " ")
     return DocumentMeta(
-        doc_id=doc_id, title=h.title or doc_id.replace("-", " "), province=h.province, kind="plan",
+        doc_id=doc_id, title=title, province=h.province, kind="plan",
         issuer=h.issuer, number=h.number, issued=h.issued, file=file, doc_type=h.doc_type, scope=h.scope,
-        level=h.level, district=h.district, attached_to=h.attached_to,
+        level=h.level, district=h.district, attached_to=h.attached_to, signer=h.signer, signer_role=h.signer_role,
     )
 
 

@@ -1,9 +1,12 @@
-"""Duties written directly under an agency heading of the "Tổ chức thực hiện" part.
+"""Duties written directly under a heading that names an agency, in any part of a plan.
 
-Plans close with one heading per agency ("8. Công an tỉnh") and that agency's duties. A duty
-that points at other sections ("Chủ trì … nhiệm vụ tại điểm 5.1, mục 5, phần III") is already an
-`Assignment` (ingest.assignments); every other sentence or bullet ("- Chủ trì triển khai … Đề
-án 06", "Phối hợp với Sở Y tế …") becomes a prose `Task` here, section = the heading's path.
+Plans close with one heading per agency ("8. Công an tỉnh") and that agency's duties; resolutions
+and party plans assign work under bold unit headings ("a) Tổ đảng ở Thường trực Ủy ban …") or in
+numbered paragraphs that open with the agencies they charge ("5. Bộ Tài chính chủ trì, phối hợp
+với …"). A duty that points at other sections ("Chủ trì … nhiệm vụ tại điểm 5.1, mục 5, phần
+III") is already an `Assignment` (ingest.assignments); every other sentence or bullet ("- Chủ
+trì triển khai … Đề án 06", "Phối hợp với Sở Y tế …") becomes a prose `Task` here, section = the
+heading's path. A heading nested in another agency heading keeps its own duties.
 
 Roles: a duty that only helps ("Phối hợp với X …", "Thường xuyên phối hợp với X …") has the
 heading's agencies as partners and X (if named) as lead; any other duty ("Chủ trì, phối hợp với
@@ -20,7 +23,7 @@ import re
 from ingest import agencies as agencies_mod
 from ingest.assignments import _RE_HEADING_VERB, _clauses, heading_agencies
 from ingest.normalize import fold
-from ingest.prose import _section_path, clean
+from ingest.prose import _section_path, clean, part_role
 from ingest.records import Assignment, NormalizedText, Section, Task, content_id
 
 # where the plan's closing matter begins: nothing after it is an agency's duty
@@ -97,8 +100,11 @@ def _others_will(text: str, heading: list[str]) -> bool:
 
 
 def is_agency_heading(names: list[str]) -> bool:
-    """Does a heading of the part name an agency ("Sở Nội vụ"), not a topic ("Trách nhiệm của cộng đồng")?"""
-    return any(agencies_mod.looks_like_agency(n) or agencies_mod.find_agencies(n) for n in names)
+    """Does a heading name agencies ("Sở Nội vụ", "Bộ Tài chính, Bộ KH&ĐT"), not a topic ("Trách
+    nhiệm của cộng đồng", "Bổ sung các chính sách … trình Quốc hội")? Names come first in a heading."""
+    first = names[0] if names else ""
+    return agencies_mod.looks_like_agency(first) or agencies_mod.find_agencies(first)[:1] == [
+        agencies_mod.canonical_agency(first)]
 
 
 def _body_start(head: Section, norm: NormalizedText) -> int:
@@ -165,27 +171,44 @@ def _overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return any(r0 < span[1] and span[0] < r1 for r0, r1 in spans)
 
 
+def agency_headings(sections: list[Section], province: str = "") -> list[tuple[Section, list[str]]]:
+    """Headings (items, sub-items, letters) outside appendices whose title names agencies."""
+    by_id = {s.id: s for s in sections}
+    out = []
+    for head in sections:
+        if head.kind not in {"item", "subitem", "letter"}:
+            continue
+        top = head
+        while top.parent_id and by_id[top.parent_id].kind != "root":
+            top = by_id[top.parent_id]
+        if top.kind == "appendix" or part_role(top) == "target":
+            continue
+        heading = heading_agencies(head.title, province)
+        if heading and is_agency_heading(heading):
+            out.append((head, heading))
+    return out
+
+
 def extract_duties(doc_id: str, norm: NormalizedText, sections: list[Section], assignments: list[Assignment],
                    province: str = "") -> list[Task]:
-    """Task records of the duties written under the agency headings of "Tổ chức thực hiện"."""
+    """Task records of the duties written under the agency headings of a plan."""
     by_id = {s.id: s for s in sections}
     refs = [(a.start, a.end) for a in assignments if a.doc_id == doc_id]
+    heads = agency_headings(sections, province)
+    inner = {h.id: [(o.norm_start, o.norm_end) for o, _ in heads
+                    if o.id != h.id and h.norm_start < o.norm_start < h.norm_end] for h, _ in heads}
     out: list[Task] = []
-    for org_part in (s for s in sections if s.kind == "part" and "to chuc thuc hien" in fold(s.title)):
-        for head in (by_id[c] for c in org_part.children):
-            if head.kind not in {"item", "subitem"}:
+    for head, heading in heads:
+        start = _body_start(head, norm)
+        for a, b in _sentences(norm.text[start:head.norm_end], start):
+            if _overlaps((a, b), inner[head.id]):
+                continue  # a nested agency heading's own duty
+            # a clause that names sections is an Assignment already: keep the rest of the sentence
+            pieces = [(p0, p1) for p0, p1 in _clauses(norm.text[a:b], a)
+                      if not _overlaps(norm.to_source(p0, p1), refs)]
+            if not pieces:
                 continue
-            heading = heading_agencies(head.title, province)
-            if not heading or not is_agency_heading(heading):
-                continue
-            start = _body_start(head, norm)
-            for a, b in _sentences(norm.text[start:head.norm_end], start):
-                # a clause that names sections is an Assignment already: keep the rest of the sentence
-                pieces = [(p0, p1) for p0, p1 in _clauses(norm.text[a:b], a)
-                          if not _overlaps(norm.to_source(p0, p1), refs)]
-                if not pieces:
-                    continue
-                task = _duty(doc_id, norm, head, by_id, pieces[0][0], pieces[-1][1], heading)
-                if task is not None:
-                    out.append(task)
+            task = _duty(doc_id, norm, head, by_id, pieces[0][0], pieces[-1][1], heading)
+            if task is not None:
+                out.append(task)
     return out

@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 import vocabulary
-from ingest.normalize import fold, normalize
+from ingest.normalize import fold, is_syllable, normalize
 
 HEAD_CHARS = 5000  # the header sits in the first lines; never read further for it
 _MOTTOS = ("cong hoa xa hoi chu nghia viet nam", "doc lap - tu do - hanh phuc", "doc lap tu do hanh phuc",
@@ -45,8 +45,10 @@ _RE_ATTACHED = re.compile(
 _RE_BODY_START = re.compile(
     r"\b(THỦ TƯỚNG CHÍNH PHỦ|VĂN PHÒNG CHÍNH PHỦ|CHÍNH PHỦ|QUỐC HỘI|ỦY BAN THƯỜNG VỤ QUỐC HỘI|BỘ CHÍNH TRỊ|"
     r"BAN CHẤP HÀNH TRUNG ƯƠNG|BAN BÍ THƯ|ĐẢNG BỘ|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|HỘI ĐỒNG NHÂN DÂN|HĐND|"
-    r"TỈNH ỦY|TỈNH UỶ|THÀNH ỦY|THÀNH UỶ|HUYỆN ỦY|HUYỆN UỶ|QUẬN ỦY|THỊ ỦY|ĐẢNG ỦY|ĐẢNG UỶ|BAN CHỈ ĐẠO|BAN CÁN SỰ|"
+    r"TỈNH ỦY|TỈNH UỶ|THÀNH ỦY|THÀNH UỶ|HUYỆN ỦY|HUYỆN UỶ|QUẬN ỦY|THỊ ỦY|ĐẢNG ỦY|ĐẢNG UỶ|ĐẢNG ĐOÀN|BAN CHỈ ĐẠO|BAN CÁN SỰ ĐẢNG|BAN CÁN SỰ|"
     r"SỞ|BỘ|BAN|CỤC|CHI CỤC|TỔNG CỤC|VĂN PHÒNG|TRUNG TÂM|ỦY BAN|UỶ BAN|NGÂN HÀNG|KIỂM TOÁN|THANH TRA)\b")
+_COMPLETE_BODIES = {"THỦ TƯỚNG CHÍNH PHỦ", "VĂN PHÒNG CHÍNH PHỦ", "CHÍNH PHỦ", "QUỐC HỘI", "ỦY BAN THƯỜNG VỤ QUỐC HỘI",
+                     "BỘ CHÍNH TRỊ", "BAN CHẤP HÀNH TRUNG ƯƠNG", "BAN BÍ THƯ"}
 _RE_PLACE = re.compile(r"\b(TỈNH|THÀNH PHỐ|TP\.?|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)\s+(.+)$", re.I)
 _LOCAL_LEVELS = {"huyen", "quan", "thi xa", "xa", "phuong", "thi tran"}
 
@@ -66,6 +68,8 @@ class Header:
     district: str = ""  # "huyện Mộ Đức" for a district document
     level: str = ""  # "national" | "province" | "district" | ""
     scope: str = ""  # how answers name the jurisdiction: "tỉnh Quảng Ngãi", "toàn quốc", …
+    signer: str = ""  # the person who signed ("Nguyễn Minh Hùng")
+    signer_role: str = ""  # as the signature block writes it ("KT. CHỦ TỊCH PHÓ CHỦ TỊCH")
 
 
 # -- text helpers (pure) ------------------------------------------------------------------------
@@ -125,7 +129,7 @@ def display_name(caps: str) -> str:
     m = _RE_PLACE.search(s)
     head, place = (s[:m.start()].strip(), m) if m else (s, None)
     head = re.sub(r"^UBND\b", "ỦY BAN NHÂN DÂN", re.sub(r"^HĐND\b", "HỘI ĐỒNG NHÂN DÂN", head))
-    out = head[:1] + head[1:].lower() if head else ""
+    out = sentence_case(head) if head else ""
     for k, name in _KNOWN_NAMES:
         if fold(out) == k:
             out = name
@@ -140,9 +144,6 @@ def display_name(caps: str) -> str:
 _PROPER_WORDS = ("Việt Nam", "Chính phủ", "Thủ tướng", "Trung ương", "Bộ Chính trị", "Quốc hội", "Đảng",
                  "Nhà nước", "Tỉnh ủy", "Thành ủy", "Ban Thường vụ", "Ban Chấp hành", "Hội đồng nhân dân",
                  "Ủy ban nhân dân", "Mặt trận Tổ quốc")
-# a Vietnamese syllable (folded): onset, vowel nucleus, coda; a capital word that is none ("CNTT",
-# "GRDP", "VNeID") is an abbreviation and keeps its capitals
-_SYLLABLE = re.compile(r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?$")
 
 
 def _is_abbreviation(word: str) -> bool:
@@ -153,7 +154,8 @@ def _is_abbreviation(word: str) -> bool:
         return False
     if re.fullmatch(r"[IVX]{1,4}", core):  # "PHỤ LỤC II"
         return True
-    return core.isupper() and not _SYLLABLE.match(core.lower())
+    # a capital word that is no syllable ("CNTT", "GRDP") is an abbreviation and keeps its capitals
+    return core.isupper() and not is_syllable(core.lower())
 
 
 def sentence_case(caps: str, capital: bool = True) -> str:
@@ -186,7 +188,7 @@ def _issuer_block(lines: list[str]) -> list[str]:
             break
         if _in_motto(ln):
             continue
-        if not _is_caps(ln) or len(ln) > 120:
+        if not _is_caps(ln) or len(ln) > 120 or re.search(r"\d", ln):
             if block:
                 break
             continue
@@ -208,7 +210,19 @@ def _bodies(block: list[str]) -> list[str]:
     # a start inside the first body's own name ("ỦY BAN NHÂN DÂN TỈNH" has no second start) is
     # impossible by construction; "BỘ" after "ĐẢNG" is one body ("ĐẢNG BỘ")
     cuts = [0] + [s for s in starts if s > 0]
-    out = [text[a:b].strip() for a, b in zip(cuts, cuts[1:] + [len(text)])]
+    out: list[str] = []
+    pending = ""
+    for a, b in zip(cuts, cuts[1:] + [len(text)]):
+        seg = f"{pending} {text[a:b]}".strip()
+        head = _RE_BODY_START.match(seg)
+        # "ĐẢNG ĐOÀN" + "QUỐC HỘI", "ỦY BAN NHÂN DÂN" + "TỈNH X": a head alone names no body yet
+        if head and head.end() == len(seg) and seg not in _COMPLETE_BODIES:
+            pending = seg
+            continue
+        pending = ""
+        out.append(seg)
+    if pending:
+        out.append(pending)
     return [o for o in out if o]
 
 
@@ -241,8 +255,8 @@ def _type_and_title(lines: list[str]) -> tuple[str, str, int]:
                 caps = _is_caps(nxt)
             elif caps and not _is_caps(nxt) and not re.match(r"^(về|Về|V/v)\s", nxt):
                 break
-            elif not caps and (_is_caps(nxt) or subject and _is_caps(nxt)):
-                break
+            elif not caps and (_is_caps(nxt) or not nxt[:1].islower()):
+                break  # a title in sentence case goes on only with wrapped (lower-case) lines
             elif caps and not _is_caps(nxt):
                 caps = False  # "CỦA BỘ CHÍNH TRỊ" then "về đột phá …": the subject goes on
             rest.append(nxt)
@@ -319,6 +333,10 @@ def _scope(bodies: list[str], place: str, title: str, text: str, code: str) -> t
                     break
         if counts:
             province = counts.most_common(1)[0][0]
+    if not district and not any(_RE_PLACE.search(b) for b in bodies):  # the title's "huyện X"
+        m = re.search(r"\b(huyện|quận|thị xã)\s+((?:[A-ZĐÀ-Ỹ][\wÀ-ỹ’']*\s?){1,3})", title)
+        if m and not province_named(m.group(2)):
+            district = f"{m.group(1)} {m.group(2).strip()}"
     if district:
         label = f"{district}, {province_label(province)}" if province else district
         return province, district, "district", label
@@ -345,6 +363,27 @@ def province_label(name: str) -> str:
     """"Quảng Ngãi" -> "tỉnh Quảng Ngãi", "Hà Nội" -> "thành phố Hà Nội"."""
     kind = next((p["kind"] for p in vocabulary.provinces() if p["name"] == name), "tỉnh")
     return name if name.lower().startswith(kind) else f"{kind} {name}"
+
+
+# The signature block: a capitalized role ("KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", "TM. CHÍNH PHỦ / THỦ TƯỚNG",
+# "T/M ĐẢNG ĐOÀN / BÍ THƯ"), maybe "(Đã ký)", then the signer's name in title case.
+_ROLES = (r"(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|THỦ\s+TƯỚNG|BỘ\s+TRƯỞNG|THỨ\s+TRƯỞNG|TỔNG\s+BÍ\s+THƯ|BÍ\s+THƯ|GIÁM\s+ĐỐC|"
+          r"TRƯỞNG\s+BAN|CHỦ\s+NHIỆM|CHÁNH\s+VĂN\s+PHÒNG|TỔNG\s+GIÁM\s+ĐỐC|THỐNG\s+ĐỐC|CHÁNH\s+ÁN|VIỆN\s+TRƯỞNG)")
+_RE_SIGNATURE = re.compile(
+    rf"((?:(?:TM|KT|TL|TUQ|Q|T/M)\.?\s+[^\n]{{0,60}}\n\s*)*{_ROLES})\s*[*_|]*\s*"
+    r"(?:[\[(]?\s*(?:Đã\s+ký|đã\s+ký|Ký|ký)[^\]\)\n]{0,20}[\])]?\s*)?[*_|]*\s*"
+    r"([A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?:[ \t]+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,4})(?=\s*$|\s*[|*\n])", re.M)
+
+
+def read_signer(text: str) -> tuple[str, str]:
+    """(signer, role) from the first signature block of a document ("", "" when there is none)."""
+    norm = normalize(text).text
+    m = _RE_SIGNATURE.search(norm)
+    if not m:  # a portal's attribute table: "Người ký | Mai Sơn"
+        p = re.search(r"Người\s+ký\s*[:|]\s*([A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?:[ \t]+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,4})", norm[:HEAD_CHARS])
+        return (p.group(1), "") if p else ("", "")
+    role = " ".join(re.sub(r"[*_|]", " ", m.group(1)).split())
+    return m.group(2), role
 
 
 def read_header(text: str) -> Header:
@@ -379,6 +418,9 @@ def read_header(text: str) -> Header:
     province, district, level, scope = _scope(bodies, place, title, head, code)
     if not issuer and province:  # no issuer lines: the number's code names the body ("KH-UBND")
         issuer = _issuer_from_code(code, scope)
+    elif issuer in ("Ủy ban nhân dân", "Hội đồng nhân dân") and scope:  # the place line was lost
+        issuer = f"{issuer} {scope.split(', ')[0]}"
+    signer, role = read_signer(text)
     return Header(issuer=issuer, parent=parent, number=number, code=code, issued=issued, place=place,
                   doc_type=doc_type, title=title, attached_to=attached, province=province, district=district,
-                  level=level, scope=scope)
+                  level=level, scope=scope, signer=signer, signer_role=role)

@@ -347,6 +347,16 @@ def normalize(text: str, dewrap: bool = True) -> NormalizedText:
     return NormalizedText(text=buf.text, offsets=buf.offs + [len(text)])
 
 
+# a Vietnamese syllable, folded: onset, vowel nucleus, coda
+_SYLLABLE = re.compile(r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?$")
+
+
+def is_syllable(word: str) -> bool:
+    """Could this (folded, lower-case) word be a Vietnamese syllable? "duong" yes, "duog" no,
+    "cntt" no: a typo or an abbreviation."""
+    return bool(_SYLLABLE.match(word))
+
+
 def fold(text: str) -> str:
     """Lowercase, strip diacritics, đ -> d: "Chữ ký số Hải Dương" -> "chu ky so hai duong".
 

@@ -17,7 +17,7 @@ from ingest.errors import IngestError
 from ingest.loaders import load
 from ingest.normalize import normalize
 from ingest.prose import extract_prose_records
-from ingest.records import DocumentMeta, LoadedDocument, ParsedDocument
+from ingest.records import DocumentMeta, LoadedDocument, ParsedDocument, Task
 from ingest.sections import parse_sections, section_path_at
 from ingest.table_records import extract_table_records
 
@@ -54,7 +54,12 @@ def parse_text(text: str, meta: DocumentMeta, content_hash: str = "") -> ParsedD
     assignments = extract_assignments(meta.doc_id, norm, sections, province=meta.province)
     apply_assignments(records, assignments, sections)
     # after apply_assignments: a duty's owners come from its own heading, never by reference
-    records += extract_duties(meta.doc_id, norm, sections, assignments, province=meta.province)
+    duties = extract_duties(meta.doc_id, norm, sections, assignments, province=meta.province)
+    # a bullet read as a prose task is the agency's duty when it sits under the agency's heading
+    spans = [(d.start, d.end) for d in duties]
+    records = [r for r in records if not (isinstance(r, Task) and r.source == "prose"
+                                          and any(a < r.end and r.start < b for a, b in spans))]
+    records += duties
     return ParsedDocument(
         meta=meta,
         source_text=text,

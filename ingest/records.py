@@ -41,6 +41,8 @@ class DocumentMeta:
     level: str = ""  # "national" | "province" | "district" | ""
     district: str = ""
     attached_to: str | None = None  # the document an appendix file belongs to ("Kế hoạch số 59/KH-UBND …")
+    signer: str = ""  # who signed it, from the signature block
+    signer_role: str = ""  # "KT. CHỦ TỊCH PHÓ CHỦ TỊCH"
 
 
 @dataclass

@@ -49,7 +49,7 @@ def table_records(
     doc_id: str, table: Table, norm: NormalizedText, province: str, base: str
 ) -> list[Task | Target | Project]:
     kind = table_kind(table)
-    groups: list[tuple[int, str, int | None]] = []  # (level, label, year)
+    groups: list[tuple[int, str, int | None, str]] = []  # (level, label, year, row number of a numbered parent)
     out: list[Task | Target | Project] = []
     rows: list[TableRow | None] = []  # the row of each record; None marks a group row between them
     for row in table.rows:
@@ -59,11 +59,16 @@ def table_records(
             level = _group_level(marker, title, groups)
             groups = [g for g in groups if g[0] < level]
             ym = re.search(r"(?:đến|năm)\s+(20\d\d)", title, re.I)
-            groups.append((level, f"{marker}. {title}" if marker else title, int(ym.group(1)) if ym else None))
+            numbered = marker.rstrip(".") if is_row_number(marker) else ""
+            groups.append((level, f"{marker}. {title}" if marker else title, int(ym.group(1)) if ym else None,
+                           numbered))
             rows.append(None)
             continue
         if not _cell(table, row, "text"):
             continue
+        # a numbered parent row ("11. Chỉ tiêu về …" over 11.1, 11.2 …) heads only its own sub-rows
+        num = _cell(table, row, "num").rstrip(".")
+        groups = [g for g in groups if not (g[3] and g[0] >= 2 and num and not num.startswith(g[3] + "."))]
         section = SEP.join([p for p in [base, *(g[1] for g in groups)] if p])
         year = next((g[2] for g in reversed(groups) if g[2]), None)
         start, end = norm.to_source(row.start, row.end)
@@ -164,8 +169,11 @@ def _record(kind: str, doc_id: str, table: Table, row: TableRow, province: str, 
         values: dict[str, str] = {}
         for i in table.role_index("value"):
             v = row.text(i)
-            if v and table.columns[i].year:
-                values[str(table.columns[i].year)] = v
+            # a value column without a year in its header speaks of the group row's year ("Đến năm
+            # 2030"), else of the year the table's title names
+            when = table.columns[i].year or year or title_year(table)
+            if v and when:
+                values[str(when)] = v
         if not table.role_index("value") and year:
             phrase = value_phrase(text)
             if phrase:
@@ -187,6 +195,12 @@ def _record(kind: str, doc_id: str, table: Table, row: TableRow, province: str, 
         text=text, lead=lead, partners=partners, timeframe=timeframe, start_year=start_year,
         end_year=end_year, note=note, executors=executors,
     )
+
+
+def title_year(table: Table) -> int | None:
+    """The year a table's title lines name ("CÁC CHỈ TIÊU … NĂM 2025", "đến năm 2030"), if one."""
+    m = re.search(r"(?:năm|NĂM|đến|ĐẾN)\s+(20\d\d)", " ".join(table.title))
+    return int(m.group(1)) if m else None
 
 
 def _cell(table: Table, row: TableRow, role: str) -> str:

@@ -97,6 +97,34 @@ def column_role(header: str) -> tuple[str, int | None]:
     return "other", year
 
 
+# Value columns are named many ways ("Kết quả", "Giá trị", "Mục tiêu", "Chỉ tiêu" beside an
+# indicator column): a header with such a word holds the figures when the table lists indicators
+# (its text column says "chỉ tiêu"/"mục tiêu"/"tiêu chí") or has no timeframe column. In a task
+# table, "Kết quả" is the output product and stays what it is.
+_VALUE_HEADER = re.compile(r"^(ket qua|gia tri|muc tieu|chi tieu|muc dat|dat duoc|ke hoach|yeu cau|target|value)\b")
+_INDICATOR_TEXT = re.compile(r"chi tieu|muc tieu|tieu chi|indicator")
+
+
+def refine_roles(cols: list[Column]) -> list[Column]:
+    """Column roles read by meaning after the first pass: unit columns ("Đơn vị", "ĐVT") and
+    value columns whatever their header word (see _VALUE_HEADER)."""
+    for c in cols:
+        if c.role == "other" and re.fullmatch(r"(don vi|dvt|don vi tinh)", " ".join(fold(c.name).split())):
+            c.role = "unit"
+    if any(c.role in ("value", "baseline") for c in cols):
+        return cols
+    texts = [i for i, c in enumerate(cols) if c.role == "text"]
+    indicator = bool(texts) and bool(_INDICATOR_TEXT.search(fold(cols[texts[0]].name)))
+    tasks = any(c.role == "time" for c in cols) or (bool(texts) and re.search(r"nhiem vu|cong viec", fold(cols[texts[0]].name)))
+    if not indicator and tasks:
+        return cols
+    for i, c in enumerate(cols):
+        if (c.role == "other" or (c.role == "text" and texts and i != texts[0])) and _VALUE_HEADER.match(
+                " ".join(fold(c.name).split())):
+            c.role = "value"
+    return cols
+
+
 def _is_year_group(header: str) -> bool:
     """A year header that heads sub-columns ("Năm 2022" over "Số liệu" | "Nguồn"), not a target."""
     return column_role(header)[0] == "value" and not re.search(r"muc tieu|giao|chi tieu", fold(header))
@@ -119,7 +147,7 @@ def _columns(headers: list[str]) -> list[Column]:
             subs = []
             continue
         cols.append(Column(h, role, year))
-    return cols
+    return refine_roles(cols)
 
 
 # --- line features ---------------------------------------------------------------------------
@@ -334,7 +362,7 @@ def _grid_columns(header: list[list[str]]) -> list[Column]:
             ym = _YEAR.search(name)
             year = int(ym.group(1)) if ym else None
         cols.append(Column(name, role, year))
-    return cols
+    return refine_roles(cols)
 
 
 # --- layout "pipes": cells between "|" lines ---------------------------------------------------

@@ -33,7 +33,12 @@ def agencies() -> dict[str, list[str]]:
 
 def abbreviations() -> dict[str, str]:
     """Folded abbreviation -> full term."""
-    return dict(_read("abbreviations.json"))
+    return dict(_read("abbreviations.json")["terms"])
+
+
+def typed_abbreviations() -> list[str]:
+    """Abbreviations citizens type that questions read in full ("cds" -> "chuyển đổi số")."""
+    return list(_read("abbreviations.json")["typed"])
 
 
 def provinces() -> list[dict]:

@@ -1,0 +1,53 @@
+"""Answers in the plans' own words: the sentences of the retrieved passages that cover the question
+best, each quoted with its citation."""
+from __future__ import annotations
+
+import re
+
+from assistant.answers.corpus import Corpus
+from assistant.answers.drafting import Draft, Evidence
+from assistant.answers.evidence import locate, split_sentences
+from assistant.understanding import Question
+
+FIGURE_BONUS = 0.15  # a sentence with a percentage, when the question asks for a figure
+YEAR_BONUS = 0.1  # a sentence (or its heading) that names the asked year
+NUMBER_BONUS = 0.4  # a sentence that names the part the question numbers ("giai đoạn 3", "điểm 5.1")
+RANK_PENALTY = 0.03  # per rank of the passage the sentence comes from
+KEEP_WITHIN = 0.75  # further sentences must score this close to the best
+
+
+def extractive_draft(corpus: Corpus, q: Question, hits, max_lines: int = 3) -> Draft:
+    wants_figure = q.intent == "target"
+    numbers = [n for n in re.findall(r"(?<![\d.,])\d{1,2}(?:\.\d{1,2})?(?![\d%])", q.text) if not re.fullmatch(r"20\d\d", n)]
+    scored = []
+    for rank, h in enumerate(hits[:6]):
+        text = h.chunk.text
+        topic = corpus.narrow(q.topic, h.chunk.doc_id, q.accented)  # the document's own name tells no sentence apart
+        for a, b in split_sentences(text):
+            sent = text[a:b].strip()
+            cov = corpus.vocab.coverage(topic, sent, q.accented, q.foreign)
+            if cov <= 0:
+                continue
+            s = cov - RANK_PENALTY * rank
+            if wants_figure and re.search(r"\d+(?:[.,]\d+)?\s*%", sent):
+                s += FIGURE_BONUS
+            if q.years and any(str(y) in f"{h.chunk.section} {sent}" for y in q.years):
+                s += YEAR_BONUS
+            if numbers and any(re.search(rf"(?<![\d.,]){re.escape(n)}(?![\d%]|[.,]\d)", sent) for n in numbers):
+                s += NUMBER_BONUS
+            scored.append((s, cov, rank, sent, h.chunk))
+    scored.sort(key=lambda t: t[0], reverse=True)
+    draft = Draft()
+    used_chunks: set[str] = set()
+    best = scored[0][0] if scored else 0
+    for s, cov, rank, sent, chunk in scored:
+        if len(draft.lines) >= max_lines or s < best * KEEP_WITHIN:
+            break
+        if chunk.id in used_chunks:
+            continue
+        used_chunks.add(chunk.id)
+        a, b = locate(corpus.source(chunk.doc_id), chunk.start, chunk.end, sent)
+        n = draft.cite(Evidence(chunk.doc_id, chunk.section, a, b))
+        heading = f" › {chunk.section.split(' › ')[-1]}" if chunk.section and q.years else ""
+        draft.lines.append(f"{corpus.label(chunk.doc_id, q.language)}{heading}: “{sent}” [{n}]")
+    return draft

@@ -1,0 +1,47 @@
+"""What figure a plan sets: answers from target records (indicator tables and prose goals).
+
+One line per document that states a figure for the topic (and year, when asked), best first: the
+same indicator has different figures in different plans, and each line names its plan.
+"""
+from __future__ import annotations
+
+from assistant.answers.corpus import Corpus
+from assistant.answers.drafting import Draft
+from assistant.answers.records import Rec
+from assistant.answers.tasks import candidates, rec_evidence
+from assistant.understanding import Question
+
+MAX_PLANS = 4
+
+
+def years_text(values: dict[str, str], years: list[int], language: str) -> str:
+    keys = [str(y) for y in years if str(y) in values] if years else sorted(values)
+    if language == "en":
+        return "; ".join(f"{k}: {values[k]}" for k in keys)
+    return "; ".join(f"năm {k}: {values[k]}" if k.isdigit() else f"{k}: {values[k]}" for k in keys)
+
+
+def target_draft(corpus: Corpus, q: Question, hits, threshold: float) -> Draft | None:
+    def want(r: Rec) -> bool:
+        if r.kind != "target" or not r.values:
+            return False
+        return not q.years or any(str(y) in r.values for y in q.years)
+
+    cands = candidates(corpus, q, hits, want)
+    if not cands or cands[0].coverage < threshold:
+        return None
+    best = cands[0].score
+    per_doc: dict[str, tuple[float, Rec]] = {}
+    for c in cands:
+        if c.score >= best * 0.8 and c.coverage >= threshold and c.rec.doc_id not in per_doc:
+            per_doc[c.rec.doc_id] = (c.score, c.rec)
+    draft = Draft()
+    for _, rec in sorted(per_doc.values(), key=lambda t: t[0], reverse=True)[:MAX_PLANS]:
+        n = draft.cite(rec_evidence(rec))
+        draft.records.append(rec.raw)
+        vals = years_text(rec.values, q.years, q.language)
+        label = corpus.label(rec.doc_id, q.language)
+        owners = "; ".join(rec.leads)
+        who = (f" (lead: {owners})" if q.language == "en" else f" (chủ trì: {owners})") if owners else ""
+        draft.lines.append(f"{label}: “{rec.text}” — {vals}{who} [{n}]")
+    return draft
