@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from assistant.answer_types import Answer
+from assistant.answer_types import Answer, merge_answers, with_context
 from assistant.answers import Composer
 from assistant.conversation import ConversationStore, InMemoryConversationStore, rewrite
 from assistant.llm import GenerativeAnswerer, chat_model
 from assistant.retrieval import HybridRetriever, load_reranker
-from assistant.understanding import understand
+from assistant.understanding import split_compound, understand
 
 
 class PlanAssistant:
@@ -46,10 +46,11 @@ class PlanAssistant:
         if history is None and conversation_id:
             history = self.conversations.get(conversation_id)
         standalone = rewrite(question, history)
-        q = self.understand(standalone)
-        scope = self.composer.scope(q)
-        hits = self.retrieve(q, scope)
-        ans = self.composer.compose(q, hits, scope)
+        parts = split_compound(standalone)
+        if len(parts) > 1:  # "… chiếm bao nhiêu % GRDP, DVC mức độ 4 đạt bao nhiêu?": answer each part
+            ans = merge_answers([self._answer_one(p) for p in with_context(parts, self.understand(standalone))])
+        else:
+            ans = self._answer_one(standalone)
         if self.generator is not None and not ans.abstained and ans.citations:
             ans = self.generator.generate(standalone, ans.citations, ans)
         ans.question = question
@@ -57,6 +58,11 @@ class PlanAssistant:
         if conversation_id:
             self.conversations.append(conversation_id, question)
         return ans
+
+    def _answer_one(self, question: str) -> Answer:
+        q = self.understand(question)
+        scope = self.composer.scope(q)
+        return self.composer.compose(q, self.retrieve(q, scope), scope)
 
     def retrieve(self, q, scope):
         """Passages for a question: within the documents it names; per jurisdiction when one topic

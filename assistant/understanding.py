@@ -315,7 +315,8 @@ _QUESTION_PHRASES = re.compile(
     r"|(?<= )(thời gian|thoi gian) (thực hiện|thuc hien|triển khai|trien khai|hoàn thành|hoan thanh)(?= )"
     r"|(?<= )(là )?(bao lâu|bao lau)(?= )|(?<= )(thì )?(thế nào|the nao|ra sao)(?= )|(?<= )thi (sao|the nao)(?= )"
     r"|(?<= )(từ )?(năm nào|nam nao) (đến|den) (năm nào|nam nao)(?= )|(?<= )(kéo dài|keo dai)(?= )"
-    r"|(?<= )(chủ trì |chu tri )?(theo dõi|theo doi|đôn đốc|don doc)( và| va)?( đánh giá| danh gia)?(?= )")
+    r"|(?<= )(chủ trì |chu tri )?(theo dõi|theo doi|đôn đốc|don doc)( và| va)?( đánh giá| danh gia)?(?= )"
+    r"|(?<= )(ở |o |tại |tai )?(những |nhung )?(đâu|dau)(?= )")
 
 
 # Abbreviations citizens type but the plans spell out: the question is read with the full term
@@ -331,10 +332,11 @@ def expand_abbreviations(text: str) -> tuple[str, list[str]]:
     if len(folded) != len(text):
         return text, []
     out, found, last = [], [], 0
+    plain = not re.search(r"[^\x00-\x7f]", text)  # an unaccented question stays unaccented
     for m in _ABBREV_PATTERN.finditer(folded):
         word = text[m.start():m.end()]
         out.append(text[last:m.start()])
-        out.append(_ABBREVIATIONS[m.group(1)])
+        out.append(fold(_ABBREVIATIONS[m.group(1)]) if plain else _ABBREVIATIONS[m.group(1)])
         found.append(word)
         last = m.end()
     out.append(text[last:])
@@ -503,3 +505,37 @@ def _without_refs(text: str, refs: list[DocRef]) -> str:
             text = text[:i] + " " * len(r.text) + text[i + len(r.text):]
             folded = folded[:i] + " " * len(r.text) + folded[i + len(r.text):]
     return text
+
+
+# A question word of its own: a clause that carries one asks its own question.
+_ASKS = re.compile(r"\b(ai|nao|gi|bao nhieu|khi nao|bao gio|may|ra sao|the nao|khong|who|what|which|when|how|where)\b")
+_GOES_ON = re.compile(r"(bao gom|gom|trong do|cu the|la|do|tai|o|including|which is)\b")  # one question goes on
+_JOINS = re.compile(r"\s*(?:[?;]+|,|\bva\b|\band\b|\bcon\b)\s*")
+
+
+def split_compound(question: str) -> list[str]:
+    """A question that asks two things ("kinh tế số chiếm bao nhiêu % GRDP, DVC mức độ 4 đạt bao
+    nhiêu") as its parts; one part when it asks one thing. A part keeps its own words; the places
+    and years it lacks are filled in by the caller from the whole question."""
+    text = " ".join(question.split())
+    folded = fold(text)
+    if len(folded) != len(text) or len(_ASKS.findall(folded)) < 2:
+        return [text]
+    cuts = [m for m in _JOINS.finditer(folded) if m.start() > 0]
+    parts, last = [], 0
+    for m in cuts:
+        left, right = folded[last:m.start()], folded[m.end():]
+        if (_ASKS.search(left) and _ASKS.search(right) and _content(left) >= 2 and _content(right) >= 2
+                and not _GOES_ON.match(right)):
+            parts.append(text[last:m.start()].strip(" ,;?") + "?")
+            last = m.end()
+    if not parts:
+        return [text]
+    parts.append(text[last:].strip(" ,;?") + "?")
+    return parts
+
+
+def _content(folded: str) -> int:
+    """Content words of a clause (no question or stop words, no numbers)."""
+    return sum(1 for w in re.findall(r"[a-z]+", folded) if w not in _STOP_VI and w not in _STOP_EN
+               and not _ASKS.fullmatch(w))

@@ -52,9 +52,13 @@ def _word_tokens(text: str) -> list[str]:
     return out
 
 
+_ALNUM = re.compile(r"\b(?=\w*\d)(?=\w*[^\W\d_])\w+\b")  # "5G", "IPv6", "4.0" parts: one token however segmented
+
+
 def analyze(text: str) -> list[str]:
     """Tokens of a document or query (see module docstring)."""
     tokens = _word_tokens(text)
+    tokens += [fold(t) for t in _ALNUM.findall(text)]
     for exp in expand_terms(text):
         tokens += _word_tokens(exp)
     for canonical in find_agencies(text):

@@ -36,6 +36,13 @@ _META_WORDS = set("ban hanh ngay nao ky ai nguoi so hieu co quan don vi do van b
                   "date number issuer by was what is the of".split())
 
 
+# a figure other than a year or a part number: "80%", "3.000 tỷ", "05 dịch vụ", "≥ 30"
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)?\s*%|(?<![\d./-])(?!(?:19|20)\d\d(?!\d))\d[\d.,]*(?![\d./-])(?!\.\d)")
+
+
+_ASKS_FIGURE = re.compile(r"\bbao nhieu\b|%|\bty le\b|\bmay (phan tram|%)|\bhow (many|much)\b|\bpercent|\bwhat share\b")
+
+
 class Composer:
     """Turns an understood question and its fused hits into a grounded Answer."""
 
@@ -93,10 +100,10 @@ class Composer:
             if not any(self.corpus.mentioned(r) for r in scope.missing):
                 return self._abstain(q, "document", ", ".join(r.text.upper() for r in scope.missing))
             q = replace(q, topic=[*q.topic, *q.ref_words])  # a document the plans cite is a subject
-        if scope.named and len(scope.doc_ids) == 1:  # "Theo Nghị quyết 03/NQ-CP, …": its title words are no topic
-            q = replace(q, topic=self.corpus.narrow(q.topic, scope.doc_ids[0], q.accented))
         draft = self.structured(q, hits, scope)
         if draft is None:
+            if scope.named and len(scope.doc_ids) == 1:  # "Theo Nghị quyết 03/NQ-CP, …": its title words are no topic
+                q = replace(q, topic=self.corpus.narrow(q.topic, scope.doc_ids[0], q.accented))
             if not hits or self.evidence_score(q, hits) < self.threshold or not self.titles_found(q, hits):
                 return self._abstain(q, "evidence")
             draft = self.from_passages(q, hits)
@@ -137,6 +144,9 @@ class Composer:
             draft = target_draft(self.corpus, q, hits, self.threshold)
         if draft is None or not draft.lines:
             draft = extractive_draft(self.corpus, q, hits)
+            quotes = [m.group(1) for line in draft.lines for m in re.finditer(r"“([^”]*)”", line)]
+            if _ASKS_FIGURE.search(fold(q.text)) and not any(_FIGURE.search(t) for t in quotes):
+                return None  # a figure was asked and no sentence states one: say so rather than guess
         if len(q.provinces) > 1:
             self.fill_provinces(q, hits, draft)
         return draft

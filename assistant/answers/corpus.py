@@ -166,9 +166,8 @@ class Corpus:
         return any(pat.search(fold(c.text)) for c in self.chunks)
 
     def title_words(self, doc_id: str, accented: bool) -> set[str]:
-        """Words of a document's title and issuer (accented or folded)."""
-        meta = self.meta(doc_id)
-        text = f"{meta.get('title') or ''} {meta.get('issuer') or ''}"
+        """Words of a document's title (accented or folded)."""
+        text = self.meta(doc_id).get("title") or ""
         return set(accented_words(text)) if accented else set(words(text))
 
     def narrow(self, topic: list[str], doc_id: str, accented: bool) -> list[str]:

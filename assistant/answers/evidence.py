@@ -12,7 +12,12 @@ from collections import Counter
 
 from ingest.normalize import fold
 
+import vocabulary
 from assistant.glossary import VI_ABBREVIATIONS
+
+# words of the domain every plan is about ("chuyển đổi số"): optional in a question's topic
+_DOMAIN = {w for phrase in vocabulary.stopwords("domain") for w in phrase.lower().split()}
+_DOMAIN |= {fold(w) for w in _DOMAIN}
 
 
 def words(text: str) -> list[str]:
@@ -96,6 +101,8 @@ class Vocabulary:
         if accented:
             present |= {v for w in present for v in VARIANTS.get(w, ())}
         present = with_abbreviations(present, accented)
+        if "%" in text:  # "10%" is one token of the text; a question's "%" asks for it
+            present = present | {"%"}
         # a word typed with a wrong or missing accent ("sô", "Dươg"-style slips) that no text holds
         # as written counts in its folded form
         slipped = {w for w in topic if accented and w not in foreign and not self.df.get(w) and len(w) > 1
@@ -106,6 +113,9 @@ class Vocabulary:
         weight = {w: self.idf(fold(w), False) if w in slipped else self.idf(w, accented) for w in topic}
         if slipped:
             present = present | {w for w in slipped if fold(w) in folded_present}
+        for w in topic:  # the domain's own words count when present and cost nothing when absent
+            if w in _DOMAIN and w not in present and len(topic) > 3:
+                weight[w] = 0.0
         known = [w for w in topic if w not in foreign]
         if foreign and len(known) >= 6 and 5 * len(foreign) <= len(known) and all(w in present for w in known):
             # English words the glossary cannot translate weigh as much as the rarest corpus word, so

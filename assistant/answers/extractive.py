@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ingest.normalize import fold
+
 from assistant.answers.corpus import Corpus
 from assistant.answers.drafting import Draft, Evidence
 from assistant.answers.evidence import locate, split_sentences
@@ -11,7 +13,8 @@ from assistant.understanding import Question
 
 FIGURE_BONUS = 0.15  # a sentence with a percentage, when the question asks for a figure
 YEAR_BONUS = 0.1  # a sentence (or its heading) that names the asked year
-NUMBER_BONUS = 0.4  # a sentence that names the part the question numbers ("giai đoạn 3", "điểm 5.1")
+NUMBER_BONUS = 0.4  # a sentence that names the number of a part the question names ("giai đoạn 3", "điểm 5.1")
+NAMED_NUMBER_BONUS = 0.3  # more when it names it the same way ("giai đoạn 2 (2023-2025)" for "giai đoạn 2")
 RANK_PENALTY = 0.03  # per rank of the passage the sentence comes from
 KEEP_WITHIN = 0.75  # further sentences must score this close to the best
 
@@ -19,12 +22,16 @@ KEEP_WITHIN = 0.75  # further sentences must score this close to the best
 def extractive_draft(corpus: Corpus, q: Question, hits, max_lines: int = 3) -> Draft:
     wants_figure = q.intent == "target"
     numbers = [n for n in re.findall(r"(?<![\d.,])\d{1,2}(?:\.\d{1,2})?(?![\d%])", q.text) if not re.fullmatch(r"20\d\d", n)]
+    named = [f"{w} {n}" for w, n in re.findall(r"([a-z]+) (\d{1,2}(?:\.\d{1,2})?)(?![\d%.,])", fold(q.text))]
     scored = []
     for rank, h in enumerate(hits[:6]):
         text = h.chunk.text
         topic = corpus.narrow(q.topic, h.chunk.doc_id, q.accented)  # the document's own name tells no sentence apart
+        title = " ".join(fold(corpus.meta(h.chunk.doc_id).get("title") or "").split())
         for a, b in split_sentences(text):
             sent = text[a:b].strip()
+            if " ".join(fold(sent).split()).strip(" .;:") == title:
+                continue  # the document's own title answers nothing (labels name the document anyway)
             cov = corpus.vocab.coverage(topic, sent, q.accented, q.foreign)
             if cov <= 0:
                 continue
@@ -35,6 +42,8 @@ def extractive_draft(corpus: Corpus, q: Question, hits, max_lines: int = 3) -> D
                 s += YEAR_BONUS
             if numbers and any(re.search(rf"(?<![\d.,]){re.escape(n)}(?![\d%]|[.,]\d)", sent) for n in numbers):
                 s += NUMBER_BONUS
+                if any(re.search(rf"\b{re.escape(p)}(?![\d%]|[.,]\d)", fold(sent)) for p in named):
+                    s += NAMED_NUMBER_BONUS
             scored.append((s, cov, rank, sent, h.chunk))
     scored.sort(key=lambda t: t[0], reverse=True)
     draft = Draft()
