@@ -34,8 +34,15 @@ class PlanAssistant:
         self.conversations = conversations or InMemoryConversationStore()
 
     def understand(self, question: str):
-        """Read a question with the agency names this index holds."""
-        return understand(question, self.composer.corpus.agencies)
+        """Read a question with the agency names this index holds; English words the glossary does
+        not translate go over the index's term bridge to the plans' own terms."""
+        q = understand(question, self.composer.corpus.agencies)
+        bank = getattr(self.index, "termbank", None)
+        if q.language == "en" and q.foreign and bank is not None:
+            bridged = bank.translate(q.foreign, self.index.embedder)
+            extra = [t[0] for t in bridged.values() if t and t[0] not in q.expansions]
+            q = replace(q, bridged=bridged, expansions=[*q.expansions, *extra])
+        return q
 
     def search(self, query: str, k: int = 8):
         """Fused hits for a free-text query (the search command and the API use this)."""

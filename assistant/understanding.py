@@ -47,7 +47,8 @@ _P = {
     "owner": re.compile(
         r"\b(ai|(nhung |cac )?(so|co quan|don vi|ben|to dang|ban|bo|uy ban|to chuc|nganh|cap|dia phuong|phong) nao)\b"
         r"|\bdo ai\b|\bgiao (cho )?(ai|so nao|co quan nao|don vi nao)\b|\bchu tri\b(?!.*\bnhung nhiem vu\b)"
-        r"|\bwho\b|\bwhich (agency|department|office|body|unit|agencies|departments)\b|\bin charge\b"
+        r"|\bwho\b|\bwhich ([\w']+ ){0,3}(agency|department|office|body|unit|agencies|departments|committee|committees|ministry"
+        r"|ministries|organi[sz]ation|council|cell|authority|authorities|bodies|board|units|offices)\b|\bin charge\b"
         r"|\bresponsible\b|\bchiu trach nhiem\b|\bphu trach\b"),
     "target": re.compile(
         r"\bbao nhieu\b|\bmuc tieu\b|\bchi tieu\b|\bty le\b|\bty trong\b|\bphan tram\b|%|\bdat (muc )?bao\b"
@@ -127,6 +128,7 @@ class Question:
     meta: list[str] = field(default_factory=list)  # what a document question asks: issued, signer, number, issuer
     wants_time: bool = False  # an owner question that also asks "when"
     ref_words: list[str] = field(default_factory=list)  # topic words of the documents named
+    bridged: dict[str, list[str]] = field(default_factory=dict)  # foreign word -> plan terms (term bank)
 
     def search_text(self) -> str:
         """The query sent to retrieval: the question plus Vietnamese expansions."""
@@ -316,7 +318,8 @@ _QUESTION_PHRASES = re.compile(
     r"|(?<= )(là )?(bao lâu|bao lau)(?= )|(?<= )(thì )?(thế nào|the nao|ra sao)(?= )|(?<= )thi (sao|the nao)(?= )"
     r"|(?<= )(từ )?(năm nào|nam nao) (đến|den) (năm nào|nam nao)(?= )|(?<= )(kéo dài|keo dai)(?= )"
     r"|(?<= )(chủ trì |chu tri )?(theo dõi|theo doi|đôn đốc|don doc)( và| va)?( đánh giá| danh gia)?(?= )"
-    r"|(?<= )(ở |o |tại |tai )?(những |nhung )?(đâu|dau)(?= )")
+    r"|(?<= )(ở |o |tại |tai )?(những |nhung )?(đâu|dau)(?= )"
+    r"|(?<= )(ban hành |ban hanh )?(kèm theo|kem theo)(?= )")
 
 
 # Abbreviations citizens type but the plans spell out: the question is read with the full term
@@ -460,13 +463,14 @@ def understand(question: str, known_agencies: tuple[str, ...] = ()) -> Question:
     if intent == "general" and find_years(folded) and not hints_only_year(folded):
         intent = "target"  # "chữ ký số Hải Dương 2030?": a topic and a year ask for the figure
     accented = language == "en" or bool(re.search(r"[^\x00-\x7f]", text))
+    hints = _doc_hints(folded)
+    refs = find_doc_refs(folded)
     if language == "en":  # Vietnamese terms of the glossary plus names kept as written
-        acronyms = [a for a in _ACRONYM.findall(text) if a not in EN_ACRONYMS]  # "IT" is translated
+        codes = " ".join(r.text for r in refs)  # "NQ-CP" of "Resolution 03/NQ-CP" names a document
+        acronyms = [a for a in _ACRONYM.findall(text) if a not in EN_ACRONYMS and fold(a) not in codes]
         base = " ".join([*english_terms(text), *acronyms, *_names(text)])
     else:
         base = text
-    hints = _doc_hints(folded)
-    refs = find_doc_refs(folded)
     topic = topic_words(_without_refs(base, refs) if language != "en" else base, provinces, agencies, language, accented)
     # the words a named document took out of the topic ("đề án 06"): a topic again when the
     # document is not one the index holds (the scheme is then a subject, not a source)
@@ -476,6 +480,7 @@ def understand(question: str, known_agencies: tuple[str, ...] = ()) -> Question:
         # English content words the glossary cannot translate stay in the topic: the plans cannot
         # match them, so a question about something the plans lack ("smart parking") abstains
         province_words = {w for p in provinces for w in fold(p).split()}
+        province_words |= {w for r in refs for w in re.split(r"[\s/]+", r.text)}  # "nq-cp" names a document
         for w in untranslated_words(text):
             w = w.strip("'-").removesuffix("'s")
             if (len(w) > 3 and w not in _EN_WORDS and w not in _STOP_EN

@@ -212,3 +212,47 @@ def extract_duties(doc_id: str, norm: NormalizedText, sections: list[Section], a
             if task is not None:
                 out.append(task)
     return out
+
+
+# -- unstructured text: who is charged with what, sentence by sentence --------------------------
+# In text without parts (a news report of a meeting, a conclusion, a letter) assignments are
+# sentences whose subject is an agency or its head: "Bộ trưởng Bộ Tài chính chỉ đạo bố trí …".
+_RE_CHARGE = re.compile(
+    r"^(?P<subj>[^.;:!?\n]{3,120}?)\s+(?=(?:chủ\s+trì|chỉ\s+đạo|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|tham\s+mưu|"
+    r"phối\s+hợp|được\s+giao|xây\s+dựng|triển\s+khai|bố\s+trí|hoàn\s+thành|nghiên\s+cứu|rà\s+soát|trình|ban\s+hành|"
+    r"tổ\s+chức\s+thực\s+hiện|khẩn\s+trương|tập\s+trung)\b)")
+_RE_HEAD_OF = re.compile(r"^(?:(?:đồng\s+chí|ông|bà)\s+)?(?:Phó\s+)?(?:Bộ\s+trưởng|Thủ\s+trưởng|Chủ\s+tịch|Giám\s+đốc|Trưởng|"
+                         r"Chánh\s+Văn\s+phòng|Thống\s+đốc|Tổng\s+Giám\s+đốc|Bí\s+thư)\s+", re.I)
+
+
+def sentence_duties(doc_id: str, norm: NormalizedText, sections: list[Section], taken: list[tuple[int, int]],
+                    province: str = "") -> list[Task]:
+    """Tasks from sentences of a document's unstructured text (outside every part) whose subject
+    is an agency or the head of one; sentences inside other records are left alone."""
+    root_end = min((s.norm_start for s in sections if s.kind in {"part", "appendix"}), default=len(norm.text))
+    out: list[Task] = []
+    for a, b in _sentences(norm.text[:root_end], 0):
+        s0, s1 = norm.to_source(a, b)
+        if _overlaps((s0, s1), taken):
+            continue
+        text = re.sub(r"^Điều\s+\d+\.\s*", "", clean(norm.text[a:b])).strip(" ;")
+        m = _RE_CHARGE.match(text)
+        if not m or len(text) < 30 or re.match(r"(?i)ban\s+hành\b", text):
+            continue
+        head = _RE_HEAD_OF.match(m.group("subj"))
+        subject = m.group("subj")[head.end():].strip(" ,") if head else m.group("subj").strip(" ,")
+        if head and re.search(r"Bộ\s+trưởng\s*$", head.group(0), re.I) and not subject.startswith("Bộ "):
+            subject = f"Bộ {subject}"  # "Bộ trưởng Công an" heads the Bộ Công an
+        if len(subject.split()) < 2:
+            continue
+        named = agencies_mod.find_agencies(subject)
+        if not named and agencies_mod.looks_like_agency(subject) and len(subject) <= 80:
+            named = [agencies_mod.canonical_agency(subject, province or None)]
+        if not named or not agencies_mod.looks_like_agency(subject):
+            continue
+        tf, y0, y1 = timeframe(text)
+        out.append(Task(
+            id=content_id(doc_id, "charge", s0, text), doc_id=doc_id, section="", row=None, text=text,
+            lead=named[:3], partners=[p for p in _partners_named(text) if p not in named], timeframe=tf,
+            start_year=y0, end_year=y1, start=s0, end=s1, source="prose"))
+    return out

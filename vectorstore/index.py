@@ -33,6 +33,7 @@ from vectorstore.chunks import Chunk, chunk_document
 from vectorstore.embedders import CachedEmbedder, Embedder, make_embedder
 from vectorstore.lexical import LexicalIndex, analyze
 from vectorstore.recordstore import RecordStore
+from vectorstore.termbank import TermBank, corpus_terms
 from vectorstore.scoring import minmax
 
 FORMAT_VERSION = 1
@@ -145,7 +146,7 @@ def pipeline_fingerprint() -> str:
     h = hashlib.sha256(str(FORMAT_VERSION).encode())
     files = sorted(Path(ingest.__file__).parent.rglob("*.py"))
     vs = Path(vectorstore.__file__).parent
-    files += [vs / n for n in ("chunks.py", "lexical.py", "aliases.py", "recordstore.py")]
+    files += [vs / n for n in ("chunks.py", "lexical.py", "aliases.py", "recordstore.py", "termbank.py")]
     files += vocabulary.data_files()  # agency aliases and abbreviations shape the records
     for f in files:
         h.update(f.name.encode())
@@ -304,10 +305,13 @@ def build_index(settings, paths=None, prune: bool = False, progress: Progress | 
             vectors = cached_emb.embed_documents(
                 [c.embed_text for c in chunks],
                 progress=(lambda d, t: progress("embed", d, t)) if progress else None)
+            chunk_counts = (cached_emb.embedded, cached_emb.cached)  # the term bank's are not chunks
             client = make_client(vdir / "chroma", settings.chroma_url)
             chroma = ChromaStore(client, collection_name(version), create=True)
             chroma.add(chunks, vectors)
             LexicalIndex.build([c.id for c in chunks], [t for _, t in pairs]).save(vdir / "lexical")
+            terms = corpus_terms([t for _, t in pairs], set(vocabulary.stopwords("vi")))
+            TermBank.build(terms, cached_emb, sorted(vocabulary.glossary())).save(vdir)
 
             docs_map = {key: doc_id for doc_id, (key, _) in keep.items()}
             docs_map.update({key: doc_id for doc_id, (key, _, _) in parsed.items()})
@@ -318,7 +322,7 @@ def build_index(settings, paths=None, prune: bool = False, progress: Progress | 
             summary.sections = store.count("sections")
             summary.records = store.counts_by_kind()
             summary.chunks = len(chunks)
-            summary.embedded, summary.cached = cached_emb.embedded, cached_emb.cached
+            summary.embedded, summary.cached = chunk_counts
             summary.parsed = sorted(parsed)
             summary.failed = failed
             manifest = {
@@ -380,6 +384,7 @@ class PlanIndex:
         self.embedder = embedder
         self.records = RecordStore(self.dir / "store.sqlite", readonly=True)
         self.lexical = LexicalIndex.load(self.dir / "lexical")
+        self.termbank = TermBank.load(self.dir)
         client = make_client(self.dir / "chroma", settings.chroma_url)
         self.chroma = ChromaStore(client, self.manifest["chroma"]["collection"])
         self._qcache: dict[str, list[float]] = {}

@@ -70,7 +70,7 @@ class Composer:
         return (min(years), max(years)) if years else None
 
     def evidence_score(self, q: Question, hits) -> float:
-        return max((self.corpus.vocab.coverage(q.topic, f"{h.chunk.section} {h.chunk.text}", q.accented, q.foreign)
+        return max((self.corpus.vocab.coverage(q.topic, f"{h.chunk.section} {h.chunk.text}", q.accented, q.foreign, q.bridged)
                     for h in hits[:5]), default=0.0)
 
     def titles_found(self, q: Question, hits) -> bool:

@@ -94,7 +94,11 @@ class Vocabulary:
         df = sum(self.df.get(f if accented else "~" + f, 0) for f in forms)
         return math.log((self.n + 1) / (df + 0.5))
 
-    def coverage(self, topic: list[str], text: str, accented: bool = True, foreign: list[str] = ()) -> float:
+    def coverage(self, topic: list[str], text: str, accented: bool = True, foreign: list[str] = (),
+                 bridged: dict[str, list[str]] | None = None) -> float:
+        """IDF-weighted share of the topic words found in `text`. `foreign`: English words the
+        glossary does not translate; `bridged`: the plan terms the term bank found for them (a
+        foreign word counts as present, weighing like an average word, when one of its terms is)."""
         if not topic:
             return 0.0
         present = set(accented_words(text)) if accented else set(words(text))
@@ -117,6 +121,13 @@ class Vocabulary:
             if w in _DOMAIN and w not in present and len(topic) > 3:
                 weight[w] = 0.0
         known = [w for w in topic if w not in foreign]
+        if bridged and known:
+            mean = sum(weight[w] for w in known) / len(known)
+            for w in foreign:  # a word the bridge finds in the text counts like an average word; one it
+                terms = bridged.get(w) or []  # cannot find keeps its weight: the plans may lack it
+                if any(all(x in present for x in t.lower().split()) for t in terms):
+                    weight[w] = mean
+                    present = present | {w}
         if foreign and len(known) >= 6 and 5 * len(foreign) <= len(known) and all(w in present for w in known):
             # English words the glossary cannot translate weigh as much as the rarest corpus word, so
             # one everyday word ("bringing") sank an exact match of everything translated. When the

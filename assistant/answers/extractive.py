@@ -17,6 +17,9 @@ NUMBER_BONUS = 0.4  # a sentence that names the number of a part the question na
 NAMED_NUMBER_BONUS = 0.3  # more when it names it the same way ("giai đoạn 2 (2023-2025)" for "giai đoạn 2")
 RANK_PENALTY = 0.03  # per rank of the passage the sentence comes from
 KEEP_WITHIN = 0.75  # further sentences must score this close to the best
+ROLE_BONUS = 0.15  # "who" asked: a sentence that says who leads; "when" asked: one that states a time
+_OWNER_WORDS = re.compile(r"\b(chu tri|giao|phu trach|chiu trach nhiem|dam nhan)\b")
+_TIME_WORDS = re.compile(r"\b(quy [ivx1-4]+|thang \d|truoc ngay|nam 20\d\d|giai doan 20\d\d|\d{1,2}/20\d\d|20\d\d\s*-\s*20\d\d)")
 
 
 def extractive_draft(corpus: Corpus, q: Question, hits, max_lines: int = 3) -> Draft:
@@ -32,7 +35,7 @@ def extractive_draft(corpus: Corpus, q: Question, hits, max_lines: int = 3) -> D
             sent = text[a:b].strip()
             if " ".join(fold(sent).split()).strip(" .;:") == title:
                 continue  # the document's own title answers nothing (labels name the document anyway)
-            cov = corpus.vocab.coverage(topic, sent, q.accented, q.foreign)
+            cov = corpus.vocab.coverage(topic, sent, q.accented, q.foreign, q.bridged)
             if cov <= 0:
                 continue
             s = cov - RANK_PENALTY * rank
@@ -40,6 +43,10 @@ def extractive_draft(corpus: Corpus, q: Question, hits, max_lines: int = 3) -> D
                 s += FIGURE_BONUS
             if q.years and any(str(y) in f"{h.chunk.section} {sent}" for y in q.years):
                 s += YEAR_BONUS
+            if q.intent == "owner" and _OWNER_WORDS.search(fold(sent)):
+                s += ROLE_BONUS
+            if q.intent == "deadline" and _TIME_WORDS.search(fold(sent)):
+                s += ROLE_BONUS
             if numbers and any(re.search(rf"(?<![\d.,]){re.escape(n)}(?![\d%]|[.,]\d)", sent) for n in numbers):
                 s += NUMBER_BONUS
                 if any(re.search(rf"\b{re.escape(p)}(?![\d%]|[.,]\d)", fold(sent)) for p in named):

@@ -104,7 +104,12 @@ def list_draft(corpus: Corpus, q: Question, scope: Scope) -> Draft | None:
     recs = agency_records(corpus, q, scope) if q.intent == "list_agency" else year_records(corpus, q, scope)
     topic = theme(q)
     if topic:  # the group row in the section path names the theme of a table block
-        recs = [r for r in recs if corpus.vocab.coverage(topic, f"{r.text} {r.section}", q.accented) >= TOPIC_COVERAGE]
+        themed = [r for r in recs if corpus.vocab.coverage(topic, f"{r.text} {r.section}", q.accented) >= TOPIC_COVERAGE]
+        if not themed:  # "… được giao gì tại phiên họp thứ nhất BCĐ Trung ương?": the words name a document
+            named = {d for d in corpus.docs if corpus.vocab.coverage(topic, corpus.meta(d).get("title") or "", q.accented)
+                     >= TOPIC_COVERAGE}
+            themed = [r for r in recs if r.doc_id in named]
+        recs = themed
     seen, uniq = set(), []
     for r in recs:
         key = (r.doc_id, r.text)

@@ -30,6 +30,7 @@ class Rec:
     assigned_by: dict | None = None  # {"quote", "start", "end"} of the clause that gave the owner
     source: str = ""  # "table" | "prose" | "assignment"
     note: str | None = None
+    unit: str | None = None  # of a target's figures ("% GDP", "doanh nghiệp")
     raw: dict = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -47,7 +48,7 @@ class Rec:
             leads=list(leads), partners=list(d.get("partners") or []), row=d.get("row"),
             timeframe=d.get("timeframe"), start_year=d.get("start_year"), end_year=d.get("end_year"),
             values=dict(sorted(values.items())), start=d.get("start", 0), end=d.get("end", 0),
-            assigned_by=d.get("assigned_by"), source=d.get("source") or "", note=d.get("note"), raw=d,
+            assigned_by=d.get("assigned_by"), source=d.get("source") or "", note=d.get("note"), unit=d.get("unit"), raw=d,
         )
 
     @property

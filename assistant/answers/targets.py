@@ -40,6 +40,8 @@ def target_draft(corpus: Corpus, q: Question, hits, threshold: float) -> Draft |
         n = draft.cite(rec_evidence(rec))
         draft.records.append(rec.raw)
         vals = years_text(rec.values, q.years, q.language)
+        if rec.unit and not any(ch.isalpha() for ch in " ".join(rec.values.values())):
+            vals += f" ({rec.unit})"  # "≥ 30" of "% GDP"
         label = corpus.label(rec.doc_id, q.language)
         owners = "; ".join(rec.leads)
         who = (f" (lead: {owners})" if q.language == "en" else f" (chủ trì: {owners})") if owners else ""
