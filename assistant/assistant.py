@@ -80,7 +80,7 @@ class PlanAssistant:
             return self.retriever.retrieve(q, doc_ids=scope.doc_ids)
         if q.intent in ("target", "owner", "deadline") and not q.provinces:
             return self.retriever.retrieve_per_scope(q, self.composer.corpus.scope_groups())
-        if len(q.provinces) > 1:  # "… ở Hải Dương và Thanh Hóa": search each named province, then merge
+        if len(q.provinces) > 1:  # "… ở tỉnh A và tỉnh B": search each named province, then merge
             hits = []
             for province in q.provinces:
                 hits += self.retriever.retrieve(replace(q, provinces=[province]))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import vocabulary
@@ -117,7 +117,7 @@ class Question:
     provinces: list[str] = field(default_factory=list)  # every province named (canonical)
     years: list[int] = field(default_factory=list)
     agencies: list[str] = field(default_factory=list)  # canonical names mentioned
-    doc_hints: list[str] = field(default_factory=list)  # "5046/KH-UBND", "de an", "2020" …
+    doc_hints: list[str] = field(default_factory=list)  # "38/kh-ubnd", "de an", "ke hoach 2020" …
     topic: list[str] = field(default_factory=list)  # folded content words
     expansions: list[str] = field(default_factory=list)  # Vietnamese terms for English words, aliases
     accented: bool = True  # topic words keep accents (False for unaccented questions: folded)
@@ -138,7 +138,7 @@ class Question:
 
 def detect_language(text: str) -> str:
     """"en" when the question reads as English, else "vi" (accented or not)."""
-    for p in find_provinces(text):  # "Hải Dương's" inside an English follow-up is a name, not Vietnamese
+    for p in find_provinces(text):  # "Quảng Ngãi's" inside an English follow-up is a name, not Vietnamese
         text = re.sub(re.escape(p), " ", text, flags=re.I)
     if re.search(r"[^\x00-\x7f]", text):
         # Vietnamese letters; a quoted Vietnamese term inside English stays English
@@ -170,18 +170,24 @@ def hints_only_year(folded: str) -> bool:
     return not asked_years(folded, _doc_hints(folded))
 
 
-# "Đề án" names the scheme document when nothing or the scheme's own subject follows it ("theo đề
-# án,", "Đề án chuyển đổi số Thanh Hóa", "đề án của tỉnh"); "Đề án lưu trữ tài liệu …" is a
+# "Đề án" names the scheme document when nothing, a place or the scheme's own subject follows it
+# ("theo đề án,", "Đề án chuyển đổi số <tỉnh>", "đề án của tỉnh"); "Đề án lưu trữ tài liệu …" is a
 # project inside a plan, a topic rather than a document.
 _DE_AN_AS_DOC = re.compile(
-    r"\s*($|[^\w\s]|(chuyen doi so|cds|cua|nay|do|tinh|ve|dat|neu|co|thi|de ra|noi|giai doan|thanh hoa"
-    r"|hai duong|binh dinh|dang|du thao|moi|tren|trong|cho|duoc|la|nam)\b)")
+    r"\s*($|[^\w\s]|(chuyen doi so|cds|cua|nay|do|tinh|ve|dat|neu|co|thi|de ra|noi|giai doan"
+    r"|dang|du thao|moi|tren|trong|cho|duoc|la|nam)\b)")
+
+
+def _names_scheme(rest: str) -> bool:
+    """Does the text after "đề án" name the scheme as a document (see _DE_AN_AS_DOC)?"""
+    head = " ".join(rest.split()[:3])
+    return bool(_DE_AN_AS_DOC.match(rest)) or any(head.startswith(fold(p)) for p in find_provinces(head))
 
 
 def _doc_hints(folded: str) -> list[str]:
     hints = [m.group(0) for m in re.finditer(r"\b\d{1,5}\s*/\s*(kh|qd|nq|tb|cv)[-\w]*", folded)]
     if re.search(r"\bscheme\b", folded) or any(
-            _DE_AN_AS_DOC.match(folded[m.end():]) for m in re.finditer(r"\bde an\b", folded)):
+            _names_scheme(folded[m.end():]) for m in re.finditer(r"\bde an\b", folded)):
         hints.append("de an")
     m = re.search(r"\b(ke hoach|plan)( chuyen doi so| cds)?( (nam|of|from))? (20\d\d)\b", folded)
     if m:
@@ -196,11 +202,8 @@ class DocRef:
     kind: str  # folded document type ("ke hoach", "nghi quyet" …), "" when only the code says it
     number: str  # leading number without zeros ("5" for "05")
     code: str = ""  # folded code after the number ("kh-ubnd", "nq/tu", "qd-ttg"), "" when not given
-    text: str = ""  # as written in the question
-
-    @property
-    def label(self) -> str:
-        return self.text
+    text: str = ""  # folded, as matched in the question
+    label: str = ""  # as written in the question ("Quyết định 999/QĐ-TTg")
 
 
 _DOC_KINDS = {
@@ -317,7 +320,8 @@ _QUESTION_PHRASES = re.compile(
     r"|(?<= )(thời gian|thoi gian) (thực hiện|thuc hien|triển khai|trien khai|hoàn thành|hoan thanh)(?= )"
     r"|(?<= )(là )?(bao lâu|bao lau)(?= )|(?<= )(thì )?(thế nào|the nao|ra sao)(?= )|(?<= )thi (sao|the nao)(?= )"
     r"|(?<= )(từ )?(năm nào|nam nao) (đến|den) (năm nào|nam nao)(?= )|(?<= )(kéo dài|keo dai)(?= )"
-    r"|(?<= )(chủ trì |chu tri )?(theo dõi|theo doi|đôn đốc|don doc)( và| va)?( đánh giá| danh gia)?(?= )"
+    r"|(?<= )(chủ trì|chu tri) (theo dõi|theo doi|đôn đốc|don doc)(,? (và |va )?(đánh giá|danh gia))?(?= )"
+    r"|(?<= )(theo dõi|theo doi),? (và |va )?(đánh giá|danh gia)(?= )"
     r"|(?<= )(ở |o |tại |tai )?(những |nhung )?(đâu|dau)(?= )"
     r"|(?<= )(ban hành |ban hanh )?(kèm theo|kem theo)(?= )")
 
@@ -461,10 +465,10 @@ def understand(question: str, known_agencies: tuple[str, ...] = ()) -> Question:
     intent = _intent(folded, agencies)
     wants_time = intent == "owner" and bool(_P["deadline"].search(folded))
     if intent == "general" and find_years(folded) and not hints_only_year(folded):
-        intent = "target"  # "chữ ký số Hải Dương 2030?": a topic and a year ask for the figure
+        intent = "target"  # "chữ ký số Quảng Ngãi 2030?": a topic and a year ask for the figure
     accented = language == "en" or bool(re.search(r"[^\x00-\x7f]", text))
     hints = _doc_hints(folded)
-    refs = find_doc_refs(folded)
+    refs = [replace(r, label=_as_written(text, folded, r.text)) for r in find_doc_refs(folded)]
     if language == "en":  # Vietnamese terms of the glossary plus names kept as written
         codes = " ".join(r.text for r in refs)  # "NQ-CP" of "Resolution 03/NQ-CP" names a document
         acronyms = [a for a in _ACRONYM.findall(text) if a not in EN_ACRONYMS and fold(a) not in codes]
@@ -495,6 +499,12 @@ def understand(question: str, known_agencies: tuple[str, ...] = ()) -> Question:
         foreign=foreign, doc_refs=refs, yes_no=bool(_YES_NO.search(folded)),
         meta=[k for k, p in _META.items() if p.search(folded)], wants_time=wants_time, ref_words=ref_words,
     )
+
+
+def _as_written(text: str, folded: str, needle: str) -> str:
+    """The span of `text` whose folded form is `needle` (fold keeps lengths), else the needle."""
+    i = folded.find(needle)
+    return text[i:i + len(needle)] if i >= 0 and len(folded) == len(text) else needle
 
 
 def _without_refs(text: str, refs: list[DocRef]) -> str:

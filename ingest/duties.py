@@ -23,7 +23,7 @@ import re
 from ingest import agencies as agencies_mod
 from ingest.assignments import _RE_HEADING_VERB, _clauses, heading_agencies
 from ingest.normalize import fold
-from ingest.prose import _section_path, clean, part_role
+from ingest.prose import _section_path, clean, part_role, timeframe
 from ingest.records import Assignment, NormalizedText, Section, Task, content_id
 
 # where the plan's closing matter begins: nothing after it is an agency's duty
@@ -44,27 +44,6 @@ _RE_FIRST_VERB = re.compile(
     rf"\s(?:{_ADVERBS}|phối\s+hợp|chủ\s+trì|căn\s+cứ|có\s+trách\s+nhiệm|thực\s+hiện|triển\s+khai|tham\s+mưu|"
     r"tổ\s+chức|sẽ)\b", re.I)
 _RE_WILL = re.compile(r"(?:^|[;,]\s*)(?P<subj>[^;,]{3,80}?)\s+sẽ\s", re.I)
-
-_RE_DEADLINE = re.compile(
-    r"\b(?:trước|chậm\s+nhất|trong|đến|từ)\s+(?:ngày\s+)?\d{1,2}/\d{1,2}(?:/(?:19|20)\d\d)?"
-    r"(?:\s+và\s+(?:ngày\s+)?\d{1,2}/\d{1,2}(?:/(?:19|20)\d\d)?)*(?:\s+(?:hằng|hàng)\s+năm)?", re.I)
-_RE_YEARS = re.compile(
-    r"\b(?:(?:giai\s+đoạn|từ\s+năm)\s+(?:19|20)\d\d\s*(?:-|–|đến)\s*(?:năm\s+)?(?:19|20)\d\d"
-    r"|(?:(?:trong|đến|đến\s+hết|trước|từ|cuối)\s+)?năm\s+(?:19|20)\d\d)", re.I)
-_RE_PERIODIC = re.compile(r"\b(?:định\s+kỳ\s+)?(?:hằng|hàng)\s+(?:năm|quý|tháng|tuần)\b", re.I)
-
-
-def timeframe(text: str) -> tuple[str | None, int | None, int | None]:
-    """(timeframe as written, start year, end year) of a duty: a dated deadline first, then a
-    year or span of years, then a period ("hằng năm")."""
-    for pat in (_RE_DEADLINE, _RE_YEARS, _RE_PERIODIC):
-        m = pat.search(text)
-        if m:
-            raw = " ".join(m.group(0).split())
-            ys = [int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", raw)]
-            return raw, (min(ys) if ys else None), (max(ys) if ys else None)
-    return None, None, None
-
 
 def _partners_named(text: str) -> list[str]:
     """Agencies after "phối hợp với", up to the duty's verb."""

@@ -46,6 +46,29 @@ def part_role(part: Section) -> str | None:
     return None
 
 
+_RE_DEADLINE = re.compile(
+    r"\b(?:trước|chậm\s+nhất|trong|đến|từ)\s+(?:ngày\s+)?(?:\d{1,2}/\d{1,2}(?:/(?:19|20)\d\d)?|\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+(?:19|20)\d\d)?)"
+    r"(?:\s+và\s+(?:ngày\s+)?\d{1,2}/\d{1,2}(?:/(?:19|20)\d\d)?)*(?:\s+(?:hằng|hàng)\s+năm)?", re.I)
+_RE_QUARTER = re.compile(
+    r"\b(?:(?:trước|trong|đến\s+hết|đến|cuối)\s+)?quý\s+(?:[IVX]{1,3}|[1-4])\s*(?:/|năm)\s*(?:19|20)\d\d", re.I)
+_RE_YEARS = re.compile(
+    r"\b(?:(?:giai\s+đoạn|từ\s+năm)\s+(?:19|20)\d\d\s*(?:-|–|đến)\s*(?:năm\s+)?(?:19|20)\d\d"
+    r"|(?:(?:trong|đến|đến\s+hết|trước|từ|cuối)\s+)?năm\s+(?:19|20)\d\d)", re.I)
+_RE_PERIODIC = re.compile(r"\b(?:định\s+kỳ\s+)?(?:hằng|hàng)\s+(?:năm|quý|tháng|tuần)\b", re.I)
+
+
+def timeframe(text: str) -> tuple[str | None, int | None, int | None]:
+    """(timeframe as written, start year, end year) of a duty: a dated deadline first, then a
+    year or span of years, then a period ("hằng năm")."""
+    for pat in (_RE_DEADLINE, _RE_QUARTER, _RE_YEARS, _RE_PERIODIC):
+        m = pat.search(text)
+        if m:
+            raw = " ".join(m.group(0).split())
+            ys = [int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", raw)]
+            return raw, (min(ys) if ys else None), (max(ys) if ys else None)
+    return None, None, None
+
+
 def find_agencies(text: str) -> list[str]:
     return agencies.find_agencies(text)
 
@@ -85,9 +108,19 @@ def plan_year(title: str) -> str | None:
 
 
 def figure(clause: str) -> str | None:
-    """The first figure a clause states, qualifier and range kept ("chiếm 15% đến 20% GRDP" -> "15% đến 20%")."""
+    """The first figure a clause states, qualifier and range kept ("chiếm 15% đến 20% GRDP" -> "15% đến 20%");
+    a share stated inside it follows ("đạt 30% …, trong đó X chiếm hơn 40%" -> "30%; trong đó X chiếm hơn 40%")."""
     m = _RE_PERCENT.search(clause) or _RE_COUNT.search(clause)
-    return " ".join(m.group(0).split()) if m else None
+    if not m:
+        return None
+    out = " ".join(m.group(0).split())
+    part = re.search(r"\btrong\s+đó\b", clause[m.end():], re.I)
+    if part:
+        rest = clause[m.end() + part.start():]
+        sub = _RE_PERCENT.search(rest)
+        if sub and sub.start() < 120:
+            out += "; " + " ".join(rest[:sub.end()].split())
+    return out
 
 
 def _section_path(node: Section, by_id: dict[str, Section]) -> str:
@@ -186,10 +219,11 @@ def tasks_from_node(doc_id: str, norm: NormalizedText, node: Section, by_id: dic
         return []
     s0, s1 = norm.to_source(start, end)
     lead, partners = inline_owners(text)
+    tf, y0, y1 = timeframe(text)  # "…, hoàn thành trong năm 2024", "trước quý IV năm 2025"
     return [Task(
         id=content_id(doc_id, "prose-task", s0, text),
         doc_id=doc_id, section=_section_path(node, by_id), row=None, text=text,
-        lead=lead, partners=partners, start=s0, end=s1, source="prose",
+        lead=lead, partners=partners, timeframe=tf, start_year=y0, end_year=y1, start=s0, end=s1, source="prose",
     )]
 
 

@@ -32,7 +32,9 @@ _RE_NUMBER_NODOT = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})\s+([A-ZĐÀ-Ỹ].*)
 _RE_LETTER = re.compile(r"^([a-zđ])\)\s*(\S.*)$")
 _RE_BULLET = re.compile(r"^([-–•+*])\s*(\S.*)$")
 _RE_TABLE_HEADER = re.compile(r"^\|?\s*(?:S?TT|Số TT|STT)\s*(?:\||$)", re.IGNORECASE)
-_RE_CLOSING = re.compile(r"^(?:Nơi nhận|NƠI NHẬN)\s*:?")
+# the end of the body: the recipients list, or the signature block ("TM. ỦY BAN NHÂN DÂN", "T/M BAN
+# THƯỜNG VỤ", "KT. CHỦ TỊCH"): what follows until the next part or appendix is no section's text
+_RE_CLOSING = re.compile(r"^(?:Nơi nhận|NƠI NHẬN)\s*:?|^(?:TM|KT|T/M|TL|TUQ)\s*\.?\s+[A-ZĐÀ-Ỹ]{2,}")
 
 # Rank decides nesting: a heading closes every open node of equal or deeper rank.
 RANK = {"root": 0, "appendix": 1, "part": 1, "item": 2, "subitem": 3, "letter": 6, "bullet": 7, "plus": 8}

@@ -79,10 +79,10 @@ def column_role(header: str) -> tuple[str, int | None]:
         (r"phap ly", "legal"),
         (r"ghi chu", "note"),
         (r"phoi hop", "partner"),
-        (r"chu tri", "lead"),
+        (r"chu tri|(co quan|don vi) (theo doi|danh gia|giam sat|dau moi)", "lead"),
         (r"(co quan|don vi) thuc hien", "exec"),
         (r"don vi do luong", "lead"),
-        (r"thoi gian", "time"),
+        (r"thoi gian|thoi han|tien do|han hoan thanh", "time"),
         (r"don vi tinh", "unit"),
         (r"^so lieu", "baseline"),
         (r"^nguon", "source"),
@@ -551,6 +551,10 @@ def _header_end(lines: list[_Line], i: int) -> int | None:
     return None
 
 
+# the signature block or the recipients list ends a table written one cell per line
+_SIGNATURE = re.compile(r"^(?:Nơi nhận|NƠI NHẬN)\s*:?|^(?:TM|KT|T/M|TL|TUQ)\s*\.?\s+[A-ZĐÀ-Ỹ]{2,}")
+
+
 def _parse_lines_layout(lines: list[_Line], i: int) -> tuple[Table | None, int]:
     body = _header_end(lines, i)
     if body is None:
@@ -559,7 +563,8 @@ def _parse_lines_layout(lines: list[_Line], i: int) -> tuple[Table | None, int]:
     if not any(c.role == "text" for c in columns):
         return None, i + 1
     end = body
-    while end < len(lines) and not _HEADING.match(lines[end].text) and not re.match(r"^s?tt$", fold(lines[end].text)):
+    while end < len(lines) and not _HEADING.match(lines[end].text) and not re.match(r"^s?tt$", fold(lines[end].text)) \
+            and not _SIGNATURE.match(lines[end].text):
         end += 1
     table = Table("lines", columns, start=lines[i].start, end=lines[end - 1].end)
     num_col = 0 if columns[0].role == "num" else None

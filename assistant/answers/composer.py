@@ -70,8 +70,9 @@ class Composer:
         return (min(years), max(years)) if years else None
 
     def evidence_score(self, q: Question, hits) -> float:
-        return max((self.corpus.vocab.coverage(q.topic, f"{h.chunk.section} {h.chunk.text}", q.accented, q.foreign, q.bridged)
-                    for h in hits[:5]), default=0.0)
+        return max((self.corpus.vocab.coverage(
+            q.topic, f"{self.corpus.place(h.chunk.doc_id)} {h.chunk.section} {h.chunk.text}", q.accented, q.foreign,
+            q.bridged) for h in hits[:5]), default=0.0)
 
     def titles_found(self, q: Question, hits) -> bool:
         """Every named programme/project title appears in a hit of an asked province (a task only
@@ -98,7 +99,7 @@ class Composer:
             return self._abstain(q, "year")
         if scope.missing and not scope.doc_ids:
             if not any(self.corpus.mentioned(r) for r in scope.missing):
-                return self._abstain(q, "document", ", ".join(r.text.upper() for r in scope.missing))
+                return self._abstain(q, "document", ", ".join(r.label or r.text for r in scope.missing))
             q = replace(q, topic=[*q.topic, *q.ref_words])  # a document the plans cite is a subject
         draft = self.structured(q, hits, scope)
         if draft is None:
@@ -138,7 +139,8 @@ class Composer:
 
     def from_passages(self, q: Question, hits) -> Draft | None:
         draft = None
-        if q.intent in ("owner", "deadline"):
+        if q.intent in ("owner", "deadline") or (q.yes_no and q.intent == "general"):
+            # "… có xây dựng X không?": the record of X, with who does it and when, is the fact behind the yes
             draft = owner_draft(self.corpus, q, hits, self.threshold)
         elif q.intent == "target":
             draft = target_draft(self.corpus, q, hits, self.threshold)

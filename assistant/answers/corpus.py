@@ -2,7 +2,7 @@
 
 Documents with their metadata, every chunk (for evidence statistics), records as typed `Rec`s per
 document, source texts for quotes, the agency names the records use, and the resolution of the
-documents a question names ("Nghị quyết 03/NQ-CP", "KH 5046") to the documents the index holds.
+documents a question names ("Nghị quyết 03/NQ-CP", "KH 186") to the documents the index holds.
 Nothing here is about one particular document: it is all read from the index.
 """
 from __future__ import annotations
@@ -86,7 +86,7 @@ class Corpus:
         return self.docs.get(doc_id, {})
 
     def label(self, doc_id: str, language: str) -> str:
-        """"Hải Dương, Kế hoạch số 5046/KH-UBND (29/12/2023)": who and which document, briefly."""
+        """"Quảng Ngãi, Kế hoạch số 38/KH-UBND (20/02/2024)": who and which document, briefly."""
         meta = self.meta(doc_id)
         where = jurisdiction(meta)
         short = doc_label(meta, language, short=True)
@@ -165,6 +165,12 @@ class Corpus:
                          else rf"\b{ref.kind}\s+(?:so\s+)?0*{ref.number}(?!\d)")
         return any(pat.search(fold(c.text)) for c in self.chunks)
 
+    def place(self, doc_id: str) -> str:
+        """Where a document applies, for evidence: a question that names a district or city the
+        province list lacks ("ở Kim Sơn") is answered by that district's plan."""
+        meta = self.meta(doc_id)
+        return " ".join(x for x in (meta.get("scope"), meta.get("district")) if x)
+
     def title_words(self, doc_id: str, accented: bool) -> set[str]:
         """Words of a document's title (accented or folded)."""
         text = self.meta(doc_id).get("title") or ""
@@ -176,6 +182,29 @@ class Corpus:
         named = self.title_words(doc_id, accented)
         rest = [w for w in topic if w not in named]
         return rest or topic
+
+    def suggestions(self, language: str = "vi") -> list[str]:
+        """Starter questions built from the index's own records: a figure, an owner, an agency's duties."""
+        out = [self.example(language)] if self.example(language) else []
+        counts: dict[tuple[str, str], int] = {}
+        owner_q = ""
+        for doc_id in sorted(self.docs):
+            where = jurisdiction(self.meta(doc_id))
+            for r in self.records(doc_id):
+                if r.kind == "task" and r.leads and not owner_q and 20 < len(r.text) < 80:
+                    topic = r.text[0].lower() + r.text[1:].rstrip(" .;")
+                    owner_q = (f"Who leads “{r.text.rstrip(' .;')}”" + (f" in {where}?" if where else "?")
+                               if language == "en" else f"Ai chủ trì {topic}" + (f" ở {where}?" if where else "?"))
+                for a in r.leads:
+                    counts[(a, where)] = counts.get((a, where), 0) + 1
+        if owner_q:
+            out.append(owner_q)
+        if counts:
+            (agency, where), _ = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+            if not agency.lower().startswith(("các ", "ủy ban nhân dân")):
+                out.append(f"What must {agency} do" + (f" in {where}?" if where else "?") if language == "en"
+                           else f"{agency}" + (f" {where}" if where else "") + " phải làm gì?")
+        return out
 
     def example(self, language: str) -> str:
         """An example question built from the index's own records (a target with a 2025 figure)."""

@@ -152,6 +152,8 @@ def _first_sentences(corpus: Corpus, s: dict, limit: int = PURPOSE_CHARS) -> Evi
     body = src[head.end:s["end"]]
     out_end, start = None, None
     for a, b in split_sentences(body):
+        if start is None and re.match(r"^\s*(?:[IVX]+|\d{1,2}(?:\.\d{1,2})*)\.\s+\S{1,40}\s*$", body[a:b]):
+            continue  # a sub-heading line ("1. Mục đích") is no sentence of the body
         if start is None:
             start = a
         if b - start > limit and out_end is not None:
@@ -178,7 +180,10 @@ def summary_draft(corpus: Corpus, q: Question, scope: Scope) -> Draft | None:
         wants_goals = bool(re.search(r"\bmuc tieu\b|\bobjectives?\b|\bgoals?\b", folded))
         order = (_PURPOSE[1], _PURPOSE[3], _PURPOSE[0], _PURPOSE[2]) if wants_goals else _PURPOSE
         for pat in order:
-            sec = next((s for s in sections if s["kind"] != "root" and re.search(pat, fold(s["title"]))), None)
+            # the heading that is just "Mục đích" before "I. MỤC ĐÍCH, YÊU CẦU" around it
+            matches = [s for s in sections if s["kind"] != "root" and re.search(pat, fold(s["title"]))]
+            matches.sort(key=lambda s: (not re.fullmatch(pat + r"[\s:.]*", fold(s["title"]).strip()), len(s["title"])))
+            sec = matches[0] if matches else None
             ev = _first_sentences(corpus, sec) if sec else None
             if ev:
                 m = draft.cite(ev)

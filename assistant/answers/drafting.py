@@ -77,7 +77,7 @@ _TYPE_EN = {"Kế hoạch": "Plan", "Nghị quyết": "Resolution", "Quyết đ�
 
 
 def short_title(meta: dict, language: str) -> str:
-    """A document in a few words: "Kế hoạch số 5046/KH-UBND (29/12/2023)", else its title up to the
+    """A document in a few words: "Kế hoạch số 38/KH-UBND (20/02/2024)", else its title up to the
     scope phrase ("trên địa bàn …", ", định hướng …") plus the year. Citations keep the full title."""
     number, date = meta.get("number"), issued_date(meta)
     when = f" ({date})" if date else ""
@@ -118,7 +118,7 @@ def doc_label(meta: dict, language: str, short: bool = False) -> str:
 
 def jurisdiction(meta: dict) -> str:
     """Who a document speaks for, in a few words: its province or city, its district, or for national
-    documents its issuer ("Hải Dương", "huyện Nghi Lộc, tỉnh Nghệ An", "Chính phủ")."""
+    documents its issuer ("Quảng Ngãi", "huyện Nghi Lộc, tỉnh Nghệ An", "Chính phủ")."""
     if meta.get("district"):
         return meta.get("scope") or meta["district"]
     if meta.get("province"):

@@ -37,7 +37,8 @@ def candidates(corpus: Corpus, q: Question, hits, want) -> list[Candidate]:
             if not want(rec):
                 continue
             topic = corpus.narrow(q.topic, rec.doc_id, q.accented)
-            cov = corpus.vocab.coverage(topic, f"{rec.text} {rec.section}", q.accented, q.foreign, q.bridged)
+            cov = corpus.vocab.coverage(topic, f"{corpus.place(rec.doc_id)} {rec.text} {rec.section}", q.accented,
+                                        q.foreign, q.bridged)
             score = cov + 0.3 * (h.score / top) - 0.01 * min(rank, 8)
             if rec.id not in out or out[rec.id].score < score:
                 out[rec.id] = Candidate(score, cov, rec, h.chunk)
@@ -69,7 +70,7 @@ def owner_draft(corpus: Corpus, q: Question, hits, threshold: float) -> Draft | 
         return None
     best = _pick(q, cands, threshold)
     chosen = [best]
-    if len(q.provinces) > 1:  # "… ở Hải Dương và Bình Định": one line per province and plan
+    if len(q.provinces) > 1:  # "… ở tỉnh A và tỉnh B": one line per province and plan
         for p in q.provinces:
             if any(corpus.in_provinces(c.rec.doc_id, [p]) for c in chosen):
                 continue
@@ -130,11 +131,11 @@ def task_line(corpus: Corpus, q: Question, rec: Rec, draft: Draft) -> None:
         keys = [k for k in rec.values if not q.years or k in map(str, q.years)] or list(rec.values)
         line += " — " + "; ".join(f"{k}: {rec.values[k]}" if q.language == "en" or not k.isdigit()
                                   else f"năm {k}: {rec.values[k]}" for k in keys)
-    if (deadline or q.wants_time) and not time:
-        # no timeframe column: the years and dates the task's own text states answer "when", even
-        # those the clipped quote cut off ("… vào năm 2023, tiến tới … năm 2028")
-        stated = list(dict.fromkeys(re.findall(
-            r"(?:tháng|quý)\s+[\dIVX]{1,4}\s*(?:/|năm)\s*20\d\d|(?<![\d.,/])20\d\d(?![\d%]|[.,]\d)", rec.text)))
+    stated = list(dict.fromkeys(re.findall(
+        r"(?:tháng|quý)\s+[\dIVX]{1,4}\s*(?:/|năm)\s*20\d\d|(?<![\d.,/])20\d\d(?![\d%]|[.,]\d)", rec.text)))
+    if (deadline or q.wants_time) and (not time or any(y[-4:] not in time for y in stated)):
+        # the years and dates the task's own text states answer "when", even those the clipped
+        # quote cut off ("… vào năm 2023, tiến tới … năm 2028") or a timeframe read from it omits
         if stated:
             line += (f"; dates stated: {', '.join(stated)}" if q.language == "en"
                      else f"; mốc thời gian nêu trong nhiệm vụ: {', '.join(stated)}")

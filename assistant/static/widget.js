@@ -18,10 +18,9 @@
 
   var API = (script.getAttribute("data-api") || new URL(script.src, location.href).origin).replace(/\/+$/, "");
   var TITLE = script.getAttribute("data-title") || "Trợ lý ảo chuyển đổi số";
-  var SUGGESTIONS = (script.getAttribute("data-suggestions") ||
-    "Ai chủ trì triển khai Nền tảng học trực tuyến mở MOOC ở Hải Dương?|" +
-    "Mục tiêu kinh tế số năm 2025 của Thanh Hóa là bao nhiêu?|" +
-    "Bình Định có những nhiệm vụ chuyển đổi số nào về y tế?").split("|");
+  // starter questions: the page's own (data-suggestions="a|b|c"), else built by the server from
+  // the documents it holds (GET /v1/suggestions), so they always fit the plans being served
+  var SUGGESTIONS = (script.getAttribute("data-suggestions") || "").split("|").filter(Boolean);
   var STORE_KEY = "plan-assistant:" + API;
   var MAX_STORED = 40;
 
@@ -254,11 +253,19 @@
 
   function renderAll() {
     log.textContent = "";
-    addMessage({ role: "bot", text: "Xin chào! Tôi trả lời câu hỏi về các kế hoạch chuyển đổi số của tỉnh, " +
+    addMessage({ role: "bot", text: "Xin chào! Tôi trả lời câu hỏi về các kế hoạch chuyển đổi số, " +
       "kèm trích dẫn văn bản gốc. Bạn muốn hỏi gì?" });
     session.messages.forEach(addMessage);
     var lastBot = session.messages.filter(function (m) { return m.role === "bot"; }).pop();
-    showChips(lastBot && lastBot.suggestions && lastBot.suggestions.length ? lastBot.suggestions : SUGGESTIONS);
+    if (lastBot && lastBot.suggestions && lastBot.suggestions.length) {
+      showChips(lastBot.suggestions);
+    } else if (SUGGESTIONS.length) {
+      showChips(SUGGESTIONS);
+    } else {
+      fetch(API + "/v1/suggestions").then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })
+        .then(function (d) { SUGGESTIONS = (d.suggestions || []).slice(0, 3); showChips(SUGGESTIONS); })
+        .catch(function () { showChips([]); });
+    }
   }
 
   // ---- network -------------------------------------------------------------------------------

@@ -16,29 +16,31 @@ from ingest.normalize import fold
 MAX_LINES = 15
 
 HELP = (
-    "Trợ lý kế hoạch chuyển đổi số — hỏi bằng tiếng Việt, ví dụ:\n"
-    "• Ai chủ trì triển khai nền tảng học trực tuyến mở MOOC ở Hải Dương?\n"
-    "• Tỷ lệ hồ sơ có ký số năm 2025 của Thanh Hóa là bao nhiêu?\n\n"
+    "Trợ lý kế hoạch chuyển đổi số — hỏi bằng tiếng Việt hoặc tiếng Anh, ví dụ:\n"
+    "• Ai chủ trì triển khai nền tảng chữ ký số?\n"
+    "• Chỉ tiêu năm 2025 về dịch vụ công trực tuyến là bao nhiêu?\n"
+    "• Sở Y tế phải làm gì trong kế hoạch chuyển đổi số?\n\n"
     "Lệnh tra cứu nhanh:\n"
-    "/nhiemvu <cơ quan> [tỉnh] — nhiệm vụ do cơ quan chủ trì, ví dụ: /nhiemvu Sở TT&TT Hải Dương\n"
-    "/chitieu <năm> [tỉnh] — chỉ tiêu của một năm, ví dụ: /chitieu 2025 Thanh Hóa\n"
+    "/nhiemvu <cơ quan> [tỉnh] — nhiệm vụ do cơ quan chủ trì, ví dụ: /nhiemvu Sở TT&TT\n"
+    "/chitieu <năm> [tỉnh] — chỉ tiêu của một năm, ví dụ: /chitieu 2025\n"
     "trợ giúp — xem hướng dẫn này\n\n"
     "Câu trả lời kèm nguồn [1], [2]… là văn bản và mục đã trích dẫn."
 )
 
-_PROVINCES = ["Hải Dương", "Thanh Hóa", "Bình Định"]  # extended from the index at run time
-
 
 def _known_provinces(index) -> list[str]:
+    """Province names a command may end with: the index's own, and every province people name."""
+    from assistant.glossary import PROVINCES
+
     try:
         found = {d.get("province") for d in index.documents() if d.get("province")}
     except Exception:  # a listing failure must not break a command
         found = set()
-    return sorted(found | set(_PROVINCES), key=len, reverse=True)
+    return sorted(found | set(PROVINCES), key=len, reverse=True)
 
 
 def _split_province(arg: str, index) -> tuple[str, str | None]:
-    """Peel a trailing province name ("Sở Y tế Bình Định", "… tỉnh Hải Dương") off an argument."""
+    """Peel a trailing province name ("Sở Y tế Quảng Ngãi", "… tỉnh Bắc Ninh") off an argument."""
     words = arg.split()
     for prov in _known_provinces(index):
         fp = fold(prov)
@@ -77,7 +79,7 @@ def _where(rec: dict) -> str:
 
 def tasks_reply(index, arg: str) -> str:
     if not arg:
-        return "Cú pháp: /nhiemvu <cơ quan> [tỉnh], ví dụ: /nhiemvu Sở Y tế Hải Dương"
+        return "Cú pháp: /nhiemvu <cơ quan> [tỉnh], ví dụ: /nhiemvu Sở Y tế"
     from ingest.agencies import canonical_agency
 
     agency, province = _split_province(arg, index)
@@ -100,7 +102,7 @@ def tasks_reply(index, arg: str) -> str:
 def targets_reply(index, arg: str) -> str:
     m = re.match(r"^\s*(\d{4})\b(.*)$", arg or "")
     if not m:
-        return "Cú pháp: /chitieu <năm> [tỉnh], ví dụ: /chitieu 2025 Thanh Hóa"
+        return "Cú pháp: /chitieu <năm> [tỉnh], ví dụ: /chitieu 2025"
     year = m.group(1)
     _, province = _split_province(m.group(2).strip(), index) if m.group(2).strip() else ("", None)
     rows = index.records.query(kind="target", year=int(year), province=province, limit=200)

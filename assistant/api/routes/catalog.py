@@ -31,6 +31,13 @@ def jsonable(obj):
     return obj
 
 
+@router.get("/suggestions", summary="Câu hỏi gợi ý, tạo từ chính các văn bản đã có")
+async def suggestions(state: StateDep, lang: Annotated[Literal["vi", "en"], Query()] = "vi") -> dict:
+    composer = getattr(state.assistant, "composer", None)
+    out = await run_in_threadpool(composer.corpus.suggestions, lang) if composer is not None else []
+    return {"suggestions": out}
+
+
 @router.get("/search", summary="Tìm đoạn văn bản liên quan (tìm kiếm lai)")
 async def search(
     state: StateDep,
