@@ -85,7 +85,7 @@ def _strip_by_fold(text: str, pattern: re.Pattern[str]) -> str:
     return " ".join("".join(out).split()).strip(" ,?:")
 
 
-_PLAN_YEAR = re.compile(r"\b(ke hoach|plan)( chuyen doi so| cds)?( (nam|of|from))? 20\d\d\b")
+_PLAN_YEAR = re.compile(r"\b(ke hoach|plan)( chuyen doi so| cds)?( (nam|of|from))? 20\d\d\b|\b20\d\d (digital transformation )?plan\b")
 
 
 def _replace_years(text: str, years: list[int]) -> str:

@@ -287,6 +287,8 @@ def _is_national(bodies: list[str], code: str) -> bool:
             return True
         if f == "bo chinh tri" or f.startswith(("ban chap hanh trung uong", "thu tuong")):
             return True
+        if re.search(r"\b(chinh phu|trung uong|quoc hoi)\b", f) and not re.search(r"\b(tinh|thanh pho|huyen)\b", f):
+            return True  # "Văn phòng Đảng ủy Chính phủ", "Ban Chỉ đạo Trung ương": central bodies
     tail = re.split(r"[-/]", code)[-1] if code else ""
     return bool(tail) and tail in vocabulary.issuers()["national_codes"]
 
@@ -391,6 +393,8 @@ def read_header(text: str) -> Header:
     head = normalize(text[:HEAD_CHARS]).text
     lines = _lines(head)
     bodies = _bodies(_issuer_block(lines))
+    if len(bodies) > 1 and (h := _RE_BODY_START.match(bodies[-1])) and h.end() == len(bodies[-1]):
+        bodies[-1] = f"{bodies[-1]} {bodies[-2]}"  # "ĐẢNG ỦY CHÍNH PHỦ" over "VĂN PHÒNG": its office
     issuer = display_name(bodies[-1]) if bodies else ""
     parent = display_name(bodies[-2]) if len(bodies) > 1 else ""
     number, code = None, ""

@@ -92,7 +92,9 @@ def clean(text: str) -> str:
 
 
 def _context_year(node: Section, by_id: dict[str, Section]) -> str | None:
-    cur = by_id.get(node.parent_id) if node.parent_id else None
+    """The year the nearest heading names: the node's own when it is a heading ("2. Tầm nhìn đến năm
+    2045" with its text), else its parents'."""
+    cur = node if node.kind in {"item", "subitem", "letter"} else (by_id.get(node.parent_id) if node.parent_id else None)
     while cur is not None and cur.kind != "root":
         m = _RE_YEAR.search(cur.title)
         if m:

@@ -23,7 +23,8 @@ from ingest.records import NormalizedText, Section, content_id
 PATH_SEP = " › "
 
 _ROMAN = r"(?:X{0,3}(?:IX|IV|V?I{1,3})|X{1,3}|V)"
-_RE_PART = re.compile(rf"^(?:(?:PHẦN|Phần)\s+)?({_ROMAN})\s*[.:]\s*(\S.*)?$")
+# "III. NHIỆM VỤ", and in Party documents "III- NHIỆM VỤ"
+_RE_PART = re.compile(rf"^(?:(?:PHẦN|Phần)\s+)?({_ROMAN})\s*(?:[.:]|[-–](?=\s*[A-ZĐÀ-Ỹ]))\s*(\S.*)?$")
 _RE_PART_WORD = re.compile(rf"^(?:PHẦN|Phần)\s+({_ROMAN}|\d{{1,2}})\b\s*[.:\-–]?\s*(.*)$")
 _RE_APPENDIX = re.compile(r"^PHỤ LỤC(?:\s+(?:SỐ\s+)?([IVX]+|\d{1,2}|[A-Z]))?\s*[:.\-–]?\s*(.*)$")
 _RE_APPENDIX_TITLECASE = re.compile(r"^Phụ lục(?:\s+(?:số\s+)?([IVX]+|\d{1,2}))?\s*[:.]?\s*$")

@@ -66,8 +66,9 @@ class Composer:
         return any(self.corpus.in_provinces(d, q.provinces) for d in self.docs)
 
     def years_span(self) -> tuple[int, int] | None:
-        years = [int(y) for d in self.docs.values() for y in re.findall(r"20\d\d", f"{d.get('title')} {d.get('issued')}")]
-        return (min(years), max(years)) if years else None
+        """The years the documents speak of: their titles and dates, the years their targets are
+        set for and their headings name ("Tầm nhìn đến năm 2045")."""
+        return self.corpus.years_span()
 
     def evidence_score(self, q: Question, hits) -> float:
         return max((self.corpus.vocab.coverage(

@@ -165,6 +165,15 @@ class Corpus:
                          else rf"\b{ref.kind}\s+(?:so\s+)?0*{ref.number}(?!\d)")
         return any(pat.search(fold(c.text)) for c in self.chunks)
 
+    def years_span(self) -> tuple[int, int] | None:
+        if not hasattr(self, "_span"):
+            texts = [f"{d.get('title')} {d.get('issued')}" for d in self.docs.values()]
+            texts += [" ".join(r.values) for recs in self._records.values() for r in recs]
+            texts += [s.get("title") or "" for d in self.docs for s in self.sections(d)]
+            years = [int(y) for t in texts for y in re.findall(r"(?<!\d)20\d\d(?!\d)", t)]
+            self._span = (min(years), max(years)) if years else None
+        return self._span
+
     def place(self, doc_id: str) -> str:
         """Where a document applies, for evidence: a question that names a district or city the
         province list lacks ("ở Kim Sơn") is answered by that district's plan."""

@@ -43,6 +43,9 @@ def extractive_draft(corpus: Corpus, q: Question, hits, max_lines: int = 3) -> D
                 s += FIGURE_BONUS
             if q.years and any(str(y) in f"{h.chunk.section} {sent}" for y in q.years):
                 s += YEAR_BONUS
+            elif q.years and q.intent == "target" and not any(
+                    str(y) in (corpus.meta(h.chunk.doc_id).get("title") or "") for y in q.years):
+                continue  # a figure for 2030 is not one for 2035: the sentence, its heading or its plan names the year
             if q.intent == "owner" and _OWNER_WORDS.search(fold(sent)):
                 s += ROLE_BONUS
             if q.intent == "deadline" and _TIME_WORDS.search(fold(sent)):

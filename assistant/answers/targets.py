@@ -15,10 +15,11 @@ MAX_PLANS = 4
 
 
 def years_text(values: dict[str, str], years: list[int], language: str) -> str:
+    """"năm 2025: 80%; năm 2030: 95%"; a figure whose year the plan leaves unsaid has no label."""
     keys = [str(y) for y in years if str(y) in values] if years else sorted(values)
     if language == "en":
-        return "; ".join(f"{k}: {values[k]}" for k in keys)
-    return "; ".join(f"năm {k}: {values[k]}" if k.isdigit() else f"{k}: {values[k]}" for k in keys)
+        return "; ".join(f"{k}: {values[k]}" if k.isdigit() else values[k] for k in keys)
+    return "; ".join(f"năm {k}: {values[k]}" if k.isdigit() else values[k] for k in keys)
 
 
 def target_draft(corpus: Corpus, q: Question, hits, threshold: float) -> Draft | None:
