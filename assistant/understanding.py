@@ -192,7 +192,7 @@ def _doc_hints(folded: str) -> list[str]:
     m = re.search(r"\b(ke hoach|plan)( chuyen doi so| cds)?( (nam|of|from))? (20\d\d)\b", folded)
     if m:
         hints.append(f"ke hoach {m.group(5)}")
-    else:  # "Thanh Hoa's 2020 plan", "the 2020 digital transformation plan"
+    else:  # "Quang Ngai's 2024 plan", "the 2020 digital transformation plan"
         m = re.search(r"\b(20\d\d) (digital transformation |dx )?plan\b", folded)
         if m:
             hints.append(f"ke hoach {m.group(1)}")
