@@ -532,6 +532,9 @@ _GOES_ON = re.compile(r"(bao gom|gom|trong do|cu the|la|do|tai|o|including|which
 _JOINS = re.compile(r"\s*(?:[?;]+|,|\bva\b|\band\b|\bcon\b)\s*")
 
 
+MAX_PARTS = 3
+
+
 def split_compound(question: str) -> list[str]:
     """A question that asks two things ("kinh tế số chiếm bao nhiêu % GRDP, DVC mức độ 4 đạt bao
     nhiêu") as its parts; one part when it asks one thing. A part keeps its own words; the places
@@ -551,7 +554,10 @@ def split_compound(question: str) -> list[str]:
     if not parts:
         return [text]
     parts.append(text[last:].strip(" ,;?") + "?")
-    return parts
+    unique = list(dict.fromkeys(p for p in parts if p != "?"))
+    # A person asks two or three things at once; dozens of "questions" are pasted or generated
+    # text, and each part costs a retrieval: the first MAX_PARTS distinct ones are answered.
+    return unique[:MAX_PARTS] or [text]
 
 
 def _content(folded: str) -> int:

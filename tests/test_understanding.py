@@ -103,3 +103,13 @@ def test_in_memory_store_is_bounded():
     for t in ("a", "b", "c"):
         store2.append("x", t)
     assert store2.get("x") == ["b", "c"]
+
+
+def test_compound_questions_split_into_at_most_three_distinct_parts():
+    from assistant.understanding import split_compound
+
+    five = " ".join(f"Sở {x} chủ trì những nhiệm vụ nào?" for x in ["Y tế", "Tài chính", "Nội vụ", "Xây dựng", "Công Thương"])
+    assert split_compound(five) == ["Sở Y tế chủ trì những nhiệm vụ nào?", "Sở Tài chính chủ trì những nhiệm vụ nào?",
+                                    "Sở Nội vụ chủ trì những nhiệm vụ nào?"]
+    pasted = "Sở Y tế chủ trì những nhiệm vụ nào? " * 50  # a pasted wall: one retrieval, not fifty
+    assert split_compound(pasted) == ["Sở Y tế chủ trì những nhiệm vụ nào?"]

@@ -11,8 +11,9 @@ MAX_QUESTION = 2000
 
 # Control characters (C0/C1 but tab and newlines), bidi overrides/isolates and zero-width
 # characters: invisible, useless to retrieval, and a way to disguise text in logs and the widget.
+# Lone surrogates ("\ud800") cannot be encoded at all: dropped like the invisible ones.
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f"
-                        "\u202a-\u202e\u2066-\u2069\ufeff]")
+                        "\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
 
 
 def clean_text(text: str) -> str:

@@ -11,8 +11,11 @@ from ingest.records import LoadedDocument
 
 # Zip-bomb guards, read from the zip directory before anything is decompressed. A long plan's
 # document.xml is a few MB; python-docx loads every part into memory and parses the XML ones.
+# lxml needs several times the XML's size in memory, so the XML parts together are bounded tightly
+# (a 300-page plan's XML is under 10 MB); images and other media only count in the total.
 MAX_PARTS = 2_000
-MAX_XML_PART_BYTES = 64 * 1024 * 1024
+MAX_XML_PART_BYTES = 16 * 1024 * 1024
+MAX_XML_TOTAL_BYTES = 24 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
 
 
@@ -26,12 +29,17 @@ def check_package(path: Path, data: bytes) -> None:
         raise IngestError(path, f"corrupt .docx ({exc}); re-save it from Word") from exc
     if len(infos) > MAX_PARTS:
         raise IngestError(path, f"the .docx package has {len(infos):,} parts (at most {MAX_PARTS:,})")
-    total = 0
+    total = xml = 0
     for info in infos:
         total += info.file_size
-        if info.filename.lower().endswith((".xml", ".rels")) and info.file_size > MAX_XML_PART_BYTES:
-            raise IngestError(path, f"{info.filename} would unpack to {info.file_size:,} bytes (at most "
-                                    f"{MAX_XML_PART_BYTES:,}); refusing a possible zip bomb")
+        if info.filename.lower().endswith((".xml", ".rels")):
+            xml += info.file_size
+            if info.file_size > MAX_XML_PART_BYTES:
+                raise IngestError(path, f"{info.filename} would unpack to {info.file_size:,} bytes (at most "
+                                        f"{MAX_XML_PART_BYTES:,}); refusing a possible zip bomb")
+    if xml > MAX_XML_TOTAL_BYTES:
+        raise IngestError(path, f"the .docx XML would unpack to {xml:,} bytes (at most {MAX_XML_TOTAL_BYTES:,}); "
+                                "refusing a possible zip bomb")
     if total > MAX_UNZIPPED_BYTES:
         raise IngestError(path, f"the .docx would unpack to {total:,} bytes (at most "
                                 f"{MAX_UNZIPPED_BYTES:,}); refusing a possible zip bomb")
