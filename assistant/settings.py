@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 20_000_000
     db_path: Path | None = None  # conversations/feedback; default: var/app.sqlite
     retention_days: int = 90
+    index_watch_seconds: float = 1.0  # how often a running server looks for a new index version
+    ingest_memory_mb: int = 4096  # address-space cap of the child process that builds an upload
 
     # Zalo OA
     zalo_app_id: str | None = None
@@ -51,8 +53,12 @@ class Settings(BaseSettings):
     zalo_api_base: str = "https://openapi.zalo.me"
     zalo_oauth_base: str = "https://oauth.zaloapp.com"
     zalo_token_file: Path | None = None  # default: var/zalo-token.json
-    zalo_max_retries: int = 4  # retries on -32 (rate limit) with exponential backoff
-    zalo_backoff_seconds: float = 1.0  # first backoff delay; doubles on each retry
+    zalo_backoff_seconds: float = 1.0  # first wait after a failed delivery; doubles on each retry
+    zalo_backoff_max_seconds: float = 300.0  # the longest wait between two delivery attempts
+    zalo_delivery_hours: float = 24.0  # a reply not delivered within this is marked failed
+    zalo_event_window_seconds: float = 300.0  # events older than this (or from the future) are refused
+    zalo_webhook_rate_per_minute: int = 1200  # per source address, on /zalo/webhook
+    zalo_concurrency: int = 4  # replies computed and sent at the same time
 
     @field_validator("embed_threads")
     @classmethod

@@ -45,14 +45,24 @@ CREATE TABLE IF NOT EXISTS feedback (
     comment TEXT,
     created REAL NOT NULL
 );
-CREATE TABLE IF NOT EXISTS seen_messages (
+CREATE TABLE IF NOT EXISTS zalo_inbox (
     msg_id TEXT PRIMARY KEY,
-    created REAL NOT NULL
+    user_id TEXT NOT NULL,
+    text TEXT NOT NULL,
+    reply TEXT,
+    sent_parts INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sending', 'done', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt REAL NOT NULL,
+    last_error TEXT,
+    created REAL NOT NULL,
+    updated REAL NOT NULL
 );
+CREATE INDEX IF NOT EXISTS zalo_inbox_due ON zalo_inbox(status, next_attempt);
 """
 
 MAX_HISTORY = 6  # earlier user turns handed to the answerer; older ones rarely matter
-SEEN_TTL_SECONDS = 7 * 24 * 3600  # Zalo retries within minutes; a week is ample
+SEEN_TTL_SECONDS = 7 * 24 * 3600  # done messages kept for dedupe; events older than minutes are refused anyway
 
 
 class AppStore:
@@ -181,16 +191,105 @@ class AppStore:
             rows = self._db.execute("SELECT * FROM feedback ORDER BY id").fetchall()
         return [dict(r) for r in rows]
 
-    # Zalo delivery dedupe ------------------------------------------------------------------
-    def first_seen(self, msg_id: str) -> bool:
-        """Mark a message id as seen; True only the first time (Zalo retries deliveries)."""
+    # Zalo inbox and outbox ---------------------------------------------------------------------
+    # A user message is stored when it arrives and marked done only after Zalo accepted the whole
+    # reply; until then it is retried with backoff, across restarts. The msg_id key is also the
+    # dedupe: a redelivery of a message already stored is dropped, done or not.
+    def enqueue_zalo(self, msg_id: str, user_id: str, text: str) -> bool:
+        """Store an incoming message; False when it was already stored (a redelivery)."""
         now = self._clock()
         with self._lock:
-            self._db.execute("DELETE FROM seen_messages WHERE created < ?", (now - SEEN_TTL_SECONDS,))
+            self._db.execute("DELETE FROM zalo_inbox WHERE status = 'done' AND updated < ?",
+                             (now - SEEN_TTL_SECONDS,))
             cur = self._db.execute(
-                "INSERT OR IGNORE INTO seen_messages(msg_id, created) VALUES (?, ?)", (msg_id, now)
-            )
+                "INSERT OR IGNORE INTO zalo_inbox(msg_id, user_id, text, next_attempt, created, updated)"
+                " VALUES (?, ?, ?, ?, ?, ?)", (msg_id, user_id, redact(text), now, now, now))
         return cur.rowcount == 1
+
+    def claim_zalo(self, limit: int, lease_seconds: float = 120.0, msg_id: str | None = None) -> list[dict]:
+        """Take up to `limit` due messages (pending, or a 'sending' lease that ran out: its worker
+        died) and lease them; one message is never delivered by two workers at once, and a user's
+        next message only after the one before it is done or failed."""
+        now = self._clock()
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                where = "msg_id = ? AND " if msg_id else ""
+                args = (msg_id,) if msg_id else ()
+                # a user's messages are answered in the order they came (a follow-up needs the
+                # answer before it): one waiting behind an earlier one of the same user is not due
+                rows = self._db.execute(
+                    f"SELECT * FROM zalo_inbox z WHERE {where}status IN ('pending', 'sending') AND next_attempt <= ?"
+                    " AND NOT EXISTS (SELECT 1 FROM zalo_inbox e WHERE e.user_id = z.user_id"
+                    " AND e.status IN ('pending', 'sending')"
+                    " AND (e.created < z.created OR (e.created = z.created AND e.rowid < z.rowid)))"
+                    " ORDER BY next_attempt LIMIT ?", (*args, now, limit)).fetchall()
+                for r in rows:
+                    self._db.execute("UPDATE zalo_inbox SET status = 'sending', next_attempt = ?, updated = ?"
+                                     " WHERE msg_id = ?", (now + lease_seconds, now, r["msg_id"]))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return [dict(r) for r in rows]
+
+    def zalo_progress(self, msg_id: str, reply: str | None = None, sent_parts: int | None = None) -> None:
+        """Keep the computed reply and how many of its parts Zalo accepted (a retry resumes there)."""
+        with self._lock:
+            if reply is not None:
+                self._db.execute("UPDATE zalo_inbox SET reply = ?, updated = ? WHERE msg_id = ?",
+                                 (redact(reply), self._clock(), msg_id))
+            if sent_parts is not None:
+                self._db.execute("UPDATE zalo_inbox SET sent_parts = ?, updated = ? WHERE msg_id = ?",
+                                 (sent_parts, self._clock(), msg_id))
+
+    def zalo_done(self, msg_id: str) -> None:
+        with self._lock:
+            self._db.execute("UPDATE zalo_inbox SET status = 'done', last_error = NULL, updated = ? WHERE msg_id = ?",
+                             (self._clock(), msg_id))
+
+    def zalo_retry(self, msg_id: str, error: str, delay: float, give_up_after: float) -> str:
+        """Schedule another attempt in `delay` seconds, or mark the message failed once it is older
+        than `give_up_after` seconds. Returns the new status."""
+        now = self._clock()
+        with self._lock:
+            row = self._db.execute("SELECT created FROM zalo_inbox WHERE msg_id = ?", (msg_id,)).fetchone()
+            status = "failed" if row is None or now - row["created"] > give_up_after else "pending"
+            self._db.execute(
+                "UPDATE zalo_inbox SET status = ?, attempts = attempts + 1, next_attempt = ?, last_error = ?,"
+                " updated = ? WHERE msg_id = ?", (status, now + delay, redact(error)[:500], now, msg_id))
+        return status
+
+    def zalo_fail(self, msg_id: str, error: str) -> None:
+        with self._lock:
+            self._db.execute("UPDATE zalo_inbox SET status = 'failed', attempts = attempts + 1, last_error = ?,"
+                             " updated = ? WHERE msg_id = ?", (redact(error)[:500], self._clock(), msg_id))
+
+    def zalo_counts(self) -> dict[str, int]:
+        with self._lock:
+            rows = self._db.execute("SELECT status, COUNT(*) AS n FROM zalo_inbox GROUP BY status").fetchall()
+        out = {"pending": 0, "sending": 0, "done": 0, "failed": 0}
+        out.update({r["status"]: r["n"] for r in rows})
+        return out
+
+    def zalo_messages(self, status: str | None = None, limit: int = 100) -> list[dict]:
+        """Stored messages (redacted), newest first: what an operator inspects."""
+        with self._lock:
+            sql = "SELECT msg_id, user_id, status, attempts, sent_parts, last_error, created, updated FROM zalo_inbox"
+            args: tuple = ()
+            if status:
+                sql += " WHERE status = ?"
+                args = (status,)
+            rows = self._db.execute(sql + " ORDER BY created DESC LIMIT ?", (*args, limit)).fetchall()
+        return [dict(r) for r in rows]
+
+    def zalo_requeue_failed(self) -> int:
+        """Give failed messages another round of attempts (an operator's decision)."""
+        now = self._clock()
+        with self._lock:
+            cur = self._db.execute("UPDATE zalo_inbox SET status = 'pending', next_attempt = ?, created = ?,"
+                                   " updated = ? WHERE status = 'failed'", (now, now, now))
+        return cur.rowcount
 
     # retention -----------------------------------------------------------------------------
     def _purge(self, now: float) -> None:

@@ -23,6 +23,19 @@ def test_redacts_id_numbers(text):
     assert redact(f"CCCD/CMND của tôi là {text}.") == f"CCCD/CMND của tôi là {ID_MASK}."
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("so0912345678", f"so{PHONE_MASK}"),
+    ("CCCD001203004567", f"CCCD{ID_MASK}"),
+    ("ma_0912345678_x", f"ma_{PHONE_MASK}_x"),
+    ("id_001203004567", f"id_{ID_MASK}"),
+    ("０９１２３４５６７８", PHONE_MASK),
+    ("số ０９１２ ３４５ ６７８ nhé", f"số {PHONE_MASK} nhé"),
+    ("/v1/documents/0912345678", f"/v1/documents/{PHONE_MASK}"),
+])
+def test_redacts_numbers_glued_to_letters_and_in_full_width_digits(text, expected):
+    assert redact(text) == expected
+
+
 @pytest.mark.parametrize("text", [
     "Kế hoạch 5046/KH-UBND ngày 29/12/2023",
     "Tỷ lệ hồ sơ ký số năm 2025 đạt trên 50%, giai đoạn 2021-2025",
@@ -71,12 +84,41 @@ def test_feedback_targets_must_exist(tmp_path):
         store.add_feedback("meh", answer_id="a1")
 
 
-def test_first_seen_deduplicates_and_persists(tmp_path):
-    store = AppStore(tmp_path / "app.sqlite")
-    assert store.first_seen("m1") is True
-    assert store.first_seen("m1") is False
+def test_zalo_inbox_dedupes_claims_once_and_persists(tmp_path):
+    now = [1000.0]
+    store = AppStore(tmp_path / "app.sqlite", clock=lambda: now[0])
+    assert store.enqueue_zalo("m1", "u1", "gọi 0912345678 hỏi chữ ký số") is True
+    assert store.enqueue_zalo("m1", "u1", "again") is False  # a redelivery
+    (row,) = store.claim_zalo(5)
+    assert (row["msg_id"], row["text"], row["attempts"]) == ("m1", "gọi [số điện thoại] hỏi chữ ký số", 0)
+    assert store.claim_zalo(5) == []  # leased: no second worker takes it
+    assert store.zalo_retry("m1", "ZaloRetryable: error -32", delay=2.0, give_up_after=3600) == "pending"
+    assert store.claim_zalo(5) == []  # not due yet
+    now[0] += 2.0
+    store.zalo_progress("m1", reply="Trả lời", sent_parts=1)
+    (again,) = store.claim_zalo(5)
+    assert (again["attempts"], again["reply"], again["sent_parts"]) == (1, "Trả lời", 1)
     store.close()
-    assert AppStore(tmp_path / "app.sqlite").first_seen("m1") is False  # survives a restart
+    reopened = AppStore(tmp_path / "app.sqlite", clock=lambda: now[0])  # a restart keeps it all
+    assert reopened.zalo_counts() == {"pending": 0, "sending": 1, "done": 0, "failed": 0}
+    now[0] += 121.0  # the lease of a worker that died runs out: the message is due again
+    assert [r["msg_id"] for r in reopened.claim_zalo(5)] == ["m1"]
+    reopened.zalo_done("m1")
+    assert reopened.zalo_counts()["done"] == 1 and reopened.claim_zalo(5) == []
+    assert reopened.enqueue_zalo("m1", "u1", "x") is False  # done messages still dedupe
+
+
+def test_zalo_message_fails_after_the_delivery_window_and_can_be_requeued(tmp_path):
+    now = [0.0]
+    store = AppStore(tmp_path / "app.sqlite", clock=lambda: now[0])
+    store.enqueue_zalo("m2", "u2", "hi")
+    store.claim_zalo(1)
+    now[0] = 7200.0
+    assert store.zalo_retry("m2", "ZaloError: refresh refused", delay=1.0, give_up_after=3600) == "failed"
+    assert [(m["msg_id"], m["status"], m["last_error"]) for m in store.zalo_messages("failed")] == [
+        ("m2", "failed", "ZaloError: refresh refused")]
+    assert store.zalo_requeue_failed() == 1
+    assert [r["msg_id"] for r in store.claim_zalo(1)] == ["m2"]
 
 
 def test_retention_must_be_positive(tmp_path):

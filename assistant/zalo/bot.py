@@ -1,8 +1,9 @@
-"""The Zalo OA bot: verify and deduplicate webhook events, answer in the background.
+"""The Zalo OA bot: verify, store and deduplicate webhook events; the reply text of a message.
 
-The webhook route calls `accept(raw_body, signature)` synchronously (cheap: signature check and a
-msg_id insert) and schedules `process(event)` after the 200 response, as Zalo expects an answer
-within about 2 seconds. Follow-ups are kept per Zalo user: conversation id "zalo:<user id>".
+The webhook route calls `accept(raw_body, signature)` synchronously (cheap: signature and
+freshness checks, one insert into the inbox, which is also the msg_id dedupe) and returns 200, as
+Zalo expects an answer within about 2 seconds; assistant.zalo.delivery answers and sends from the
+inbox. Follow-ups are kept per Zalo user: conversation id "zalo:<user id>".
 """
 from __future__ import annotations
 
@@ -30,9 +31,11 @@ class ZaloBot:
         self.state = state
         self.client = client
 
-    def accept(self, raw_body: bytes, signature: str | None) -> dict | None:
-        """Verify the event (BadSignature -> 401); return it if it needs a reply, else None."""
-        event = verify_event(raw_body, signature, self.state.settings.zalo_oa_secret)
+    def accept(self, raw_body: bytes, signature: str | None) -> str | None:
+        """Verify the event (BadSignature -> 401, StaleEvent -> 400) and store it; the msg_id when
+        it needs a reply, None for events to ignore and for redeliveries."""
+        event = verify_event(raw_body, signature, self.state.settings.zalo_oa_secret,
+                             self.state.settings.zalo_event_window_seconds)
         if not isinstance(event, dict) or event.get("event_name") != "user_send_text":
             return None  # follow, seen, received …: acknowledged and ignored
         message, sender = event.get("message"), event.get("sender")
@@ -46,13 +49,12 @@ class ZaloBot:
             text = clean_text(text)[:MAX_QUESTION]
         except ValueError:
             return None  # only invisible characters
-        event = event | {"message": message | {"text": text}}
         # Without a msg_id the signature (a digest of the whole body) identifies a replay.
-        msg_id = str(message.get("msg_id") or "") or f"sig:{signature.strip()}"
-        if not self.state.store.first_seen(msg_id[:200]):
+        msg_id = (str(message.get("msg_id") or "") or f"sig:{signature.strip()}")[:200]
+        if not self.state.store.enqueue_zalo(msg_id, str(user)[:200], text):
             log.info("zalo duplicate delivery ignored")
             return None
-        return event
+        return msg_id
 
     def reply_text(self, user_id: str, text: str) -> str:
         """The text to send back for one user message."""
@@ -67,11 +69,3 @@ class ZaloBot:
         except AssistantError as exc:
             log.warning("zalo answer failed: %s", redact(exc.message))
             return FAILED
-
-    def process(self, event: dict) -> None:
-        user_id = str(event["sender"]["id"])
-        text = str(event["message"]["text"])
-        try:
-            self.client.send_reply(user_id, self.reply_text(user_id, text))
-        except Exception as exc:  # background task: log (redacted) instead of crashing silently
-            log.error("zalo reply failed: %s", redact(str(exc)))

@@ -1,9 +1,13 @@
-"""Zalo OA message client: send text, refresh the access token, back off on rate limits.
+"""Zalo OA message client: send text, refresh the access token.
 
 Facts from shared/docs/zalo.md: errors come with HTTP 200 and `error != 0`; -216 (invalid token)
 and -220 (expired) mean "refresh, then retry once"; -32 is a rate limit. The refresh token is
 single-use, so the new pair is written to disk (mode 0600) BEFORE it is used, and only one refresh
 runs at a time. Tokens and secrets never reach a log line.
+
+A send is one attempt: a rate limit or a transport failure raises `ZaloRetryable`, and the
+delivery queue (assistant.zalo.delivery) decides when to try again, without holding a thread
+asleep meanwhile.
 """
 from __future__ import annotations
 
@@ -35,6 +39,10 @@ class ZaloError(AssistantError):
     def __init__(self, message: str, zalo_code: int | None = None):
         super().__init__(message)
         self.zalo_code = zalo_code
+
+
+class ZaloRetryable(ZaloError):
+    """Worth another attempt later: a rate limit (-32), a transport error or a server error."""
 
 
 class TokenStore:
@@ -76,28 +84,31 @@ class TokenStore:
 
 
 class ZaloClient:
-    def __init__(self, settings: Settings, http: httpx.Client | None = None, *,
-                 max_retries: int | None = None, backoff_base: float | None = None,
-                 sleep: Callable[[float], None] = time.sleep):
+    def __init__(self, settings: Settings, http: httpx.Client | None = None):
         self.settings = settings
         self.http = http or httpx.Client(timeout=15.0)
         self.tokens = TokenStore(settings.zalo_token_path, settings.zalo_access_token,
                                  settings.zalo_refresh_token)
-        self.max_retries = settings.zalo_max_retries if max_retries is None else max_retries
-        self.backoff_base = settings.zalo_backoff_seconds if backoff_base is None else backoff_base
-        self._sleep = sleep
         self._refresh_lock = threading.Lock()
 
     # sending -------------------------------------------------------------------------------
-    def send_reply(self, user_id: str, text: str) -> list[dict]:
-        """Send `text` to a follower, split into messages of at most 2,000 characters."""
-        return [self.send_text(user_id, part) for part in split_message(text)]
+    def send_reply(self, user_id: str, text: str, skip: int = 0,
+                   progress: Callable[[int], None] | None = None) -> int:
+        """Send `text` to a follower, split into messages of at most 2,000 characters; the first
+        `skip` parts were sent by an earlier attempt. `progress(n)` is told after each accepted
+        part. Returns the number of parts."""
+        parts = split_message(text)
+        for n, part in enumerate(parts[skip:], skip + 1):
+            self.send_text(user_id, part)
+            if progress:
+                progress(n)
+        return len(parts)
 
     def send_text(self, user_id: str, text: str) -> dict:
+        """One message, one attempt (after a token refresh, once more)."""
         body = {"recipient": {"user_id": user_id}, "message": {"text": text}}
         url = self.settings.zalo_api_base.rstrip("/") + "/v3.0/oa/message/cs"
         refreshed = False
-        attempt = 0
         if self.tokens.expiring():
             self.refresh(self.tokens.access_token)
         while True:
@@ -107,10 +118,13 @@ class ZaloClient:
                                 "ASSISTANT_ZALO_REFRESH_TOKEN (see README).")
             try:
                 resp = self.http.post(url, headers={"access_token": token}, json=body)
-                data = resp.json() if resp.status_code < 500 else {"error": -500}
-            except (httpx.HTTPError, ValueError):
-                data = {"error": -500, "message": "transport error"}
-            err = int(data.get("error", 0) or 0)
+                data = resp.json() if resp.status_code < 500 else {"error": -500, "message": f"HTTP {resp.status_code}"}
+            except (httpx.HTTPError, ValueError) as exc:
+                raise ZaloRetryable(f"Zalo message API unreachable ({type(exc).__name__})", -500) from None
+            try:
+                err = int(data.get("error", 0) or 0) if isinstance(data, dict) else -500
+            except (TypeError, ValueError):
+                err = -500
             if err == 0:
                 return data
             if err in TOKEN_ERRORS and not refreshed:
@@ -118,13 +132,10 @@ class ZaloClient:
                 self.refresh(token)
                 refreshed = True
                 continue
-            if err in (RATE_LIMITED, -500) and attempt < self.max_retries:
-                delay = self.backoff_base * (2 ** attempt)
-                log.info("zalo send error %s; retry %d in %.2fs", err, attempt + 1, delay)
-                self._sleep(delay)
-                attempt += 1
-                continue
-            raise ZaloError(f"Zalo message API error {err}: {data.get('message', '')}", err)
+            message = str(data.get("message", "")) if isinstance(data, dict) else ""
+            if err in (RATE_LIMITED, -500):
+                raise ZaloRetryable(f"Zalo message API error {err}: {message}", err)
+            raise ZaloError(f"Zalo message API error {err}: {message}", err)
 
     # token refresh -------------------------------------------------------------------------
     def refresh(self, failed_token: str | None) -> None:

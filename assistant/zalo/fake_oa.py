@@ -2,7 +2,8 @@
 
 Implements the two endpoints the bot uses, with Zalo's semantics from shared/docs/zalo.md:
 - POST /v3.0/oa/message/cs: header access_token; error -216 for an unknown token, -32 while
-  `rate_limited` > 0, else records the message and answers {"error": 0, ...};
+  `rate_limited` > 0 (a count of calls) or until `rate_limit_for(seconds)` runs out, else records
+  the message and answers {"error": 0, ...};
 - POST /v4/oa/access_token: header secret_key, form refresh_token/app_id/grant_type; the refresh
   token is single-use (a reused one gets error -14014), and the old access token stops working.
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
@@ -25,6 +27,7 @@ class FakeOA:
         self.valid_access = {access_token}
         self.valid_refresh = {refresh_token}
         self.rate_limited = 0  # answer -32 to this many message calls
+        self.rate_limited_until = 0.0  # and to every message call before this time.monotonic()
         self.messages: list[dict] = []  # {"user_id", "text", "token"}
         self.refreshes: list[dict] = []  # form bodies of refresh calls
         self.errors: list[int] = []  # error codes sent
@@ -46,6 +49,11 @@ class FakeOA:
         self._server.shutdown()
         self._server.server_close()
 
+    def rate_limit_for(self, seconds: float) -> None:
+        """Answer -32 to every message call for the next `seconds` (a burst Zalo refuses)."""
+        with self._lock:
+            self.rate_limited_until = time.monotonic() + seconds
+
     def expire(self) -> None:
         """Invalidate every access token (as after ~25 hours)."""
         with self._lock:
@@ -57,8 +65,8 @@ class FakeOA:
             if token not in self.valid_access:
                 self.errors.append(-216)
                 return {"error": -216, "message": "Access token is invalid"}
-            if self.rate_limited > 0:
-                self.rate_limited -= 1
+            if self.rate_limited > 0 or time.monotonic() < self.rate_limited_until:
+                self.rate_limited = max(0, self.rate_limited - 1)
                 self.errors.append(-32)
                 return {"error": -32, "message": "Request exceeds rate limit"}
             text = body["message"]["text"]
