@@ -11,3 +11,22 @@ def assert_error(resp, status: int, code: str | None = None) -> dict:
     if code:
         assert body["error"]["code"] == code
     return body["error"]
+
+
+def small_corpus(base, root, names, build: bool = True, **settings):
+    """Settings over a copy of some sample plans (with catalog.json) in `root`, with its own
+    index and app database, embedding from the session's cache; built unless `build` is False."""
+    import shutil
+
+    from vectorstore.index import build_index
+
+    plans = root / "plans"
+    plans.mkdir()
+    for name in ("catalog.json", *names):
+        shutil.copyfile(base.plans_dir / name, plans / name)
+    out = base.model_copy(update={
+        "plans_dir": plans, "catalog": plans / "catalog.json", "index_dir": root / "index",
+        "db_path": root / "app.sqlite", "embed_cache": base.embed_cache_path, **settings})
+    if build:
+        build_index(out)
+    return out

@@ -268,6 +268,15 @@ def test_access_log_redacts_personal_numbers(client, caplog):
     client.get("/v1/search", params={"q": "gọi 0912 345 678 về chữ ký số", "k": 1})
     line = [r.getMessage() for r in caplog.records if r.name == "assistant.access"][-1]
     assert "/v1/search?q=gọi [số điện thoại] về chữ ký số&k=1 200" in line and "0912" not in line
+    client.get("/v1/documents/0912345678")  # numbers in the path are what a user typed too
+    line = [r.getMessage() for r in caplog.records if r.name == "assistant.access"][-1]
+    assert "GET /v1/documents/[số điện thoại] 404" in line and "0912" not in line
+
+
+def test_health_and_readiness_answer_head(client):
+    assert client.head("/healthz").status_code == 200
+    ready = client.head("/readyz")
+    assert ready.status_code == 200 and ready.content == b""
 
 
 # -- the serve command -------------------------------------------------------------------------

@@ -73,6 +73,9 @@ def test_search_against_a_chroma_server(chroma_server, built_index, tmp_path):
 
     client = index.chroma.client
     build_index(settings)
+    build_index(settings)  # the first version is still read by `index`: its lease keeps it
+    assert f"plan-chunks-{first.version}" in [c.name if hasattr(c, "name") else c for c in client.list_collections()]
+    index.close()
     third = build_index(settings)
     names = sorted(c.name if hasattr(c, "name") else c for c in client.list_collections())
     assert f"plan-chunks-{first.version}" not in names

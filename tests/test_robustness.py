@@ -8,7 +8,7 @@ import io
 import json
 import logging
 import re
-import shutil
+import time
 import zipfile
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from assistant.zalo.fake_oa import FakeOA
 from assistant.zalo.signature import sign
 from ingest.errors import IngestError
 from ingest.loaders import load
-from tests.helpers import assert_error
+from tests.helpers import assert_error, small_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 MOOC_Q = "Ai chủ trì triển khai Nền tảng học trực tuyến mở MOOC ở Hải Dương?"
@@ -175,7 +175,27 @@ def test_zip_bomb_docx_is_refused_from_the_zip_directory(tmp_path):
     with pytest.raises(IngestError) as exc:
         load(path)
     assert exc.value.reason == ("word/document.xml would unpack to 314,572,800 bytes (at most "
-                                "67,108,864); refusing a possible zip bomb")
+                                "16,777,216); refusing a possible zip bomb")
+
+
+def test_docx_whose_xml_parts_together_are_too_big_is_refused(tmp_path):
+    """Each part under the per-part bound, together past the total that lxml may hold in memory."""
+    out = io.BytesIO()
+    src = zipfile.ZipFile(io.BytesIO(docx_bytes(["Kế hoạch"])))
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            z.writestr(info, src.read(info))
+        for n in (1, 2):
+            with z.open(f"customXml/extra{n}.xml", "w") as f:
+                for _ in range(13):
+                    f.write(b" " * (1 << 20))
+    path = tmp_path / "parts.docx"
+    path.write_bytes(out.getvalue())
+    with pytest.raises(IngestError) as exc:
+        load(path)
+    xml = 2 * 13 * (1 << 20) + sum(i.file_size for i in src.infolist() if i.filename.endswith((".xml", ".rels")))
+    assert exc.value.reason == (f"the .docx XML would unpack to {xml:,} bytes (at most 25,165,824); "
+                                "refusing a possible zip bomb")
 
 
 def test_docx_lying_about_its_sizes_fails_as_corrupt(tmp_path):
@@ -248,19 +268,9 @@ def test_utf16_without_bom_is_decoded(tmp_path, encoding):
 @pytest.fixture(scope="module")
 def admin(built_index, tmp_path_factory):
     """An app that owns its index: one small plan built from the shared embedding cache."""
-    from vectorstore.index import build_index
-
-    base, _ = built_index
     root = tmp_path_factory.mktemp("admin")
-    plans = root / "plans"
-    plans.mkdir()
-    for name in ("catalog.json", f"{TIN_TUC}.txt"):
-        shutil.copyfile(base.plans_dir / name, plans / name)
-    settings = base.model_copy(update={
-        "plans_dir": plans, "catalog": plans / "catalog.json", "index_dir": root / "index",
-        "db_path": root / "app.sqlite", "admin_key": ADMIN_KEY, "rate_limit_per_minute": 10_000,
-        "max_upload_bytes": 2_000_000, "embed_cache": base.embed_cache_path})
-    build_index(settings)
+    settings = small_corpus(built_index[0], root, [f"{TIN_TUC}.txt"], admin_key=ADMIN_KEY,
+                            rate_limit_per_minute=10_000, max_upload_bytes=2_000_000)
     with TestClient(create_app(settings)) as c:
         yield c, root
 
@@ -291,12 +301,11 @@ def test_unsafe_upload_names_are_refused_before_writing(admin, name):
 @pytest.mark.parametrize("name", ["../../etc/x.txt", "/etc/x.txt", "..\\..\\x.txt", "C:\\Windows\\x.txt"])
 def test_directory_parts_of_upload_names_never_leave_plans_dir(admin, name):
     c, root = admin
-    resp = upload(c, name, b"")  # an empty file: it fails, so nothing is kept either
-    assert resp.status_code == 200, resp.text
-    body = resp.json()
-    assert body["saved"] == []
-    assert body["summary"]["failed"] == [[str((root / "plans" / "x.txt").resolve()), "file is empty"]]
+    version = c.get("/readyz").json()["version"]
+    err = assert_error(upload(c, name, b""), 422, "nothing_accepted")  # empty: nothing is kept either
+    assert err["message"] == "none of the files could be read, the index is unchanged (x.txt: file is empty)"
     assert plan_files(root) == ["catalog.json", f"{TIN_TUC}.txt"]
+    assert c.get("/readyz").json()["version"] == version  # no new index version for nothing
     assert not (root / "etc").exists() and not Path("/etc/x.txt").exists()
     assert_still_serving(c)
 
@@ -305,11 +314,9 @@ def test_bad_upload_over_a_served_plan_keeps_the_plan(admin):
     c, root = admin
     path = root / "plans" / f"{TIN_TUC}.txt"
     before = path.read_bytes()
-    resp = upload(c, path.name, bytes(range(256)) * 100)  # binary garbage under the plan's name
-    assert resp.status_code == 200, resp.text
-    body = resp.json()
-    assert body["saved"] == [] and body["summary"]["failed"] == [
-        [str(path.resolve()), "binary content, not text (is this really a .txt file?)"]]
+    err = assert_error(upload(c, path.name, bytes(range(256)) * 100), 422, "nothing_accepted")  # garbage
+    assert err["message"] == (f"none of the files could be read, the index is unchanged ({path.name}: "
+                              "binary content, not text (is this really a .txt file?))")
     assert path.read_bytes() == before  # the previous file is back
     assert plan_files(root) == ["catalog.json", f"{TIN_TUC}.txt"]  # no .upload/.previous left
     assert_still_serving(c)
@@ -317,12 +324,10 @@ def test_bad_upload_over_a_served_plan_keeps_the_plan(admin):
 
 def test_zip_bomb_upload_is_reported_and_the_index_keeps_serving(admin):
     c, root = admin
-    resp = upload(c, "bomb.docx", zip_bomb_docx())
-    assert resp.status_code == 200, resp.text
-    assert resp.json()["summary"]["failed"] == [[
-        str((root / "plans" / "bomb.docx").resolve()),
-        "word/document.xml would unpack to 314,572,800 bytes (at most 67,108,864); "
-        "refusing a possible zip bomb"]]
+    err = assert_error(upload(c, "bomb.docx", zip_bomb_docx()), 422, "nothing_accepted")
+    assert err["message"] == ("none of the files could be read, the index is unchanged (bomb.docx: "
+                              "word/document.xml would unpack to 314,572,800 bytes (at most 16,777,216); "
+                              "refusing a possible zip bomb)")
     assert plan_files(root) == ["catalog.json", f"{TIN_TUC}.txt"]
     assert_still_serving(c)
 
@@ -349,6 +354,21 @@ def test_upload_without_files_is_422(admin):
     assert "files: Field required" in err["message"]
 
 
+def test_an_upload_whose_build_exceeds_the_memory_cap_changes_nothing(built_index, tmp_path):
+    """The build runs in a child process under `ingest_memory_mb`: when the child cannot finish,
+    the upload is refused with one clear error and the server keeps what it served."""
+    settings = small_corpus(built_index[0], tmp_path, [f"{TIN_TUC}.txt"], admin_key=ADMIN_KEY,
+                            ingest_memory_mb=150)  # too little for Python with numpy: the child dies
+    plans = settings.plans_dir
+    with TestClient(create_app(settings)) as c:
+        version = c.get("/readyz").json()["version"]
+        err = assert_error(upload(c, "moi.txt", "Kế hoạch chuyển đổi số năm 2026.".encode()), 422, "ingest_failed")
+        assert err["message"].endswith("the index is unchanged")
+        assert c.get("/readyz").json()["version"] == version
+        assert sorted(p.name for p in plans.iterdir()) == ["catalog.json", f"{TIN_TUC}.txt"]
+        assert_still_serving(c)
+
+
 # -- Zalo webhook --------------------------------------------------------------------------------
 
 @pytest.fixture()
@@ -368,16 +388,27 @@ def zalo(built_index, plan_assistant, tmp_path):
 
 
 def zevent(text="trợ giúp", msg_id: str | None = "m-1", name="user_send_text", **over) -> dict:
+    """An event; its timestamp is set when it is posted (events older than minutes are refused)."""
     message = {"text": text} | ({"msg_id": msg_id} if msg_id else {})
     return {"event_name": name, "app_id": "app-1", "sender": {"id": "user-7"},
-            "recipient": {"id": "oa-1"}, "message": message, "timestamp": "1735689600000"} | over
+            "recipient": {"id": "oa-1"}, "message": message} | over
 
 
 def post_signed(c, ev, raw: bytes | None = None):
+    stamp = ev.setdefault("timestamp", str(int(time.time() * 1000)))
     raw = raw if raw is not None else json.dumps(ev, ensure_ascii=False).encode()
     return c.post("/zalo/webhook", content=raw, headers={
-        "X-ZEvent-Signature": sign("app-1", raw, "1735689600000", OA_SECRET),
+        "X-ZEvent-Signature": sign("app-1", raw, stamp, OA_SECRET),
         "Content-Type": "application/json"})
+
+
+def wait_until(condition, seconds: float = 60.0) -> bool:
+    """Poll until `condition()` holds (replies are sent by the delivery queue); the deadline only
+    stops a hung test."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not condition():
+        time.sleep(0.05)
+    return condition()
 
 
 @pytest.mark.parametrize("raw,headers,message", [
@@ -407,7 +438,8 @@ def test_replayed_deliveries_are_answered_once(zalo):
     without_id = zevent(msg_id=None)
     for _ in range(3):
         assert post_signed(c, without_id).status_code == 200  # same body, same signature: a replay
-    assert len(oa.messages) == 2
+    assert wait_until(lambda: len(oa.messages) == 2)
+    assert c.app.state.assistant_state.store.zalo_counts() == {"pending": 0, "sending": 0, "done": 2, "failed": 0}
 
 
 @pytest.mark.parametrize("ev", [
@@ -417,9 +449,9 @@ def test_replayed_deliveries_are_answered_once(zalo):
 ])
 def test_non_text_and_odd_signed_events_are_acknowledged_and_ignored(zalo, ev):
     c, oa = zalo
-    resp = post_signed(c, ev)
+    resp = post_signed(c, dict(ev))
     assert resp.status_code == 200 and resp.json() == {"ok": True}
-    assert oa.messages == []
+    assert oa.messages == [] and sum(c.app.state.assistant_state.store.zalo_counts().values()) == 0
 
 
 # -- logs ----------------------------------------------------------------------------------------
@@ -430,6 +462,7 @@ def test_logs_hold_no_secret_and_no_personal_number(zalo, caplog):
     phone, cccd = "0912 345 678", "001203004567"
     oa.expire()  # forces a token refresh: secrets and tokens travel, none may be logged
     post_signed(c, zevent(f"Gọi {phone}, CCCD {cccd}: Sở Y tế Hải Dương chủ trì gì?", msg_id="p-1"))
+    assert wait_until(lambda: len(oa.messages) == 1)
     assert [m["token"] for m in oa.messages] == ["access-1"]
     c.post("/v1/ask", json={"q": f"Số của tôi là {phone}, CCCD {cccd}, hỏi về chữ ký số"})
     c.get("/v1/search", params={"q": f"{cccd} chữ ký số {phone}", "k": 1})

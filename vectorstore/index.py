@@ -19,6 +19,8 @@ import hashlib
 import json
 import os
 import shutil
+import socket
+import sqlite3
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -30,6 +32,7 @@ import vocabulary
 from assistant.errors import AssistantError, EmbedderMismatch, IndexNotReady, NotFound
 from vectorstore.chroma_store import ChromaStore, collection_name, make_client
 from vectorstore.chunks import Chunk, chunk_document
+from vectorstore.dense import DenseSnapshot, write_snapshot
 from vectorstore.embedders import CachedEmbedder, Embedder, make_embedder
 from vectorstore.lexical import LexicalIndex, analyze
 from vectorstore.recordstore import RecordStore
@@ -146,7 +149,7 @@ def pipeline_fingerprint() -> str:
     h = hashlib.sha256(str(FORMAT_VERSION).encode())
     files = sorted(Path(ingest.__file__).parent.rglob("*.py"))
     vs = Path(vectorstore.__file__).parent
-    files += [vs / n for n in ("chunks.py", "lexical.py", "aliases.py", "recordstore.py", "termbank.py")]
+    files += [vs / n for n in ("chunks.py", "lexical.py", "aliases.py", "recordstore.py", "termbank.py", "dense.py")]
     files += vocabulary.data_files()  # agency aliases and abbreviations shape the records
     for f in files:
         h.update(f.name.encode())
@@ -285,6 +288,13 @@ def build_index(settings, paths=None, prune: bool = False, progress: Progress | 
                 prev_store.close()
             reasons = "; ".join(f"{f}: {r}" for f, r in failed) or "no supported documents found"
             raise AssistantError(f"nothing to index ({reasons})", code="nothing_to_index", status=422)
+        if paths and failed and not parsed and not summary.removed and summary.skipped == 0:
+            # every file given was refused: the live version stays as it is, no new one is built
+            if prev_store:
+                prev_store.close()
+            reasons = "; ".join(f"{Path(f).name}: {r}" for f, r in failed)
+            raise AssistantError(f"none of the files could be read, the index is unchanged ({reasons})",
+                                 code="nothing_accepted", status=422)
 
         version = _new_version_name()
         vdir = versions_dir(index_dir) / version
@@ -309,6 +319,7 @@ def build_index(settings, paths=None, prune: bool = False, progress: Progress | 
             client = make_client(vdir / "chroma", settings.chroma_url)
             chroma = ChromaStore(client, collection_name(version), create=True)
             chroma.add(chunks, vectors)
+            write_snapshot(vdir, chunks, vectors)  # what serving reads (a local Chroma rewrites on open)
             LexicalIndex.build([c.id for c in chunks], [t for _, t in pairs]).save(vdir / "lexical")
             terms = corpus_terms([t for _, t in pairs], set(vocabulary.stopwords("vi")))
             TermBank.build(terms, cached_emb, sorted(vocabulary.glossary())).save(vdir)
@@ -360,11 +371,72 @@ def build_index(settings, paths=None, prune: bool = False, progress: Progress | 
     return summary
 
 
+# -- leases: a version some process reads is never deleted ------------------------------------------
+LEASE_TTL = 600.0  # a lease not touched for this long belongs to a process that died without closing
+
+
+class Lease:
+    """A file in <version>/leases/ saying "this process reads this version". Touched while in use,
+    removed on close; builds never delete a version with a live lease (another worker or replica
+    may still be answering from it)."""
+
+    def __init__(self, version_dir: Path):
+        folder = Path(version_dir) / "leases"
+        folder.mkdir(exist_ok=True)
+        self.path = folder / f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.path.write_text(str(time.time()), encoding="utf-8")
+        self._touched = time.monotonic()
+
+    def touch(self, every: float = 60.0) -> None:
+        if time.monotonic() - self._touched >= every:
+            with contextlib.suppress(OSError):
+                os.utime(self.path)
+            self._touched = time.monotonic()
+
+    def release(self) -> None:
+        with contextlib.suppress(OSError):
+            self.path.unlink()
+
+
+def _leased(version_dir: Path) -> bool:
+    """Does a live process hold a lease on this version? Leases of dead local processes and leases
+    left untouched past LEASE_TTL are removed."""
+    folder = Path(version_dir) / "leases"
+    if not folder.is_dir():
+        return False
+    host = socket.gethostname()
+    live = False
+    for lease in folder.iterdir():
+        try:
+            age = time.time() - lease.stat().st_mtime
+        except OSError:
+            continue
+        name_host, _, rest = lease.name.rpartition("-")[0].rpartition("-")
+        dead = name_host == host and rest.isdigit() and not _alive(int(rest))
+        if dead or age > LEASE_TTL:
+            with contextlib.suppress(OSError):
+                lease.unlink()
+        else:
+            live = True
+    return live
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _cleanup(index_dir: Path, settings, keep_names: set[str]) -> None:
-    """Delete versions beyond the last KEEP_VERSIONS (the new one and the one it replaced)."""
+    """Delete versions beyond the last KEEP_VERSIONS (the new one and the one it replaced), except
+    those a live process still reads (leases)."""
     vroot = versions_dir(index_dir)
     for d in sorted(p for p in vroot.iterdir() if p.is_dir()):
-        if d.name in keep_names:
+        if d.name in keep_names or _leased(d):
             continue
         if settings.chroma_url:
             with contextlib.suppress(Exception):
@@ -381,22 +453,36 @@ class PlanIndex:
         self.version = version
         self.dir = versions_dir(Path(settings.index_dir)) / version
         self.manifest: dict = read_manifest(self.dir)
+        self.lease = Lease(self.dir)
         self.embedder = embedder
-        self.records = RecordStore(self.dir / "store.sqlite", readonly=True)
-        self.lexical = LexicalIndex.load(self.dir / "lexical")
-        self.termbank = TermBank.load(self.dir)
-        client = make_client(self.dir / "chroma", settings.chroma_url)
-        self.chroma = ChromaStore(client, self.manifest["chroma"]["collection"])
+        self.records = None
+        try:
+            self.records = RecordStore(self.dir / "store.sqlite", readonly=True)
+            self.lexical = LexicalIndex.load(self.dir / "lexical")
+            self.termbank = TermBank.load(self.dir)
+            # the dense leg reads the read-only snapshot; a Chroma server is read directly
+            self.dense = None if settings.chroma_url else DenseSnapshot.load(self.dir)
+            self._chroma = None
+            if self.dense is None:
+                self.dense = self.chroma
+        except BaseException:
+            self.close()
+            raise
         self._qcache: dict[str, list[float]] = {}
 
     @classmethod
-    def open(cls, settings, embedder: Embedder | None = None) -> "PlanIndex":
+    def open(cls, settings, embedder: Embedder | None = None, _retry_open: int = 3) -> "PlanIndex":
         index_dir = Path(settings.index_dir)
         version = current_version(index_dir)
         if version is None:
             raise IndexNotReady(f"no index has been built in {index_dir}; run "
                                 "`python -m assistant ingest` first")
-        manifest = read_manifest(versions_dir(index_dir) / version)
+        try:
+            manifest = read_manifest(versions_dir(index_dir) / version)
+        except (OSError, ValueError):
+            if _retry_open > 0:  # replaced and removed between reading CURRENT and now
+                return cls.open(settings, embedder, _retry_open - 1)
+            raise IndexNotReady(f"index version {version} has no readable manifest") from None
         built = manifest.get("embedder") or {}
         if embedder is None:
             try:
@@ -411,7 +497,21 @@ class PlanIndex:
                 f"but the configured embedder is {embedder.model_id} ({embedder.dim} dims); configure "
                 f"the same embedder (ASSISTANT_EMBEDDER / ASSISTANT_ST_MODEL) or run "
                 "`python -m assistant ingest` to re-embed the corpus with the new one")
-        return cls(settings, version, embedder)
+        try:
+            return cls(settings, version, embedder)
+        except (OSError, sqlite3.Error, ValueError, KeyError) as exc:
+            if _retry_open > 0 and current_version(index_dir) != version:
+                # a newer build replaced and removed this version while it was being opened
+                return cls.open(settings, embedder, _retry_open - 1)
+            raise IndexNotReady(f"index version {version} could not be opened: {exc}") from exc
+
+    @property
+    def chroma(self) -> ChromaStore:
+        """The version's Chroma collection (opened on first use: a local client writes to its files)."""
+        if self._chroma is None:
+            client = make_client(self.dir / "chroma", self.settings.chroma_url)
+            self._chroma = ChromaStore(client, self.manifest["chroma"]["collection"])
+        return self._chroma
 
     # -- search --
     def _query_vector(self, query: str) -> list[float]:
@@ -439,7 +539,7 @@ class PlanIndex:
         return where or None
 
     def search_dense(self, query: str, k: int = 10, where: dict | None = None) -> list[Hit]:
-        return self._hits(self.chroma.search(self._query_vector(query), k, self._where(where)), "dense")
+        return self._hits(self.dense.search(self._query_vector(query), k, self._where(where)), "dense")
 
     def search_lexical(self, query: str, k: int = 10, where: dict | None = None) -> list[Hit]:
         allowed = None
@@ -456,10 +556,10 @@ class PlanIndex:
 
         qvec = np.asarray(self._query_vector(query), dtype=np.float32)
         where = self._where(where)
-        dense = dict(self.chroma.search(qvec.tolist(), pool, where))
+        dense = dict(self.dense.search(qvec.tolist(), pool, where))
         lex = dict((h.chunk.id, h.score) for h in self.search_lexical(query, pool, where))
         missing = [cid for cid in lex if cid not in dense]
-        for cid, vec in self.chroma.vectors(missing).items():
+        for cid, vec in self.dense.vectors(missing).items():
             dense[cid] = float(np.dot(qvec, np.asarray(vec, dtype=np.float32)))
         all_lex = self.lexical.scores(query)
         pos = self.lexical._pos
@@ -509,4 +609,8 @@ class PlanIndex:
         return row["source_text"]
 
     def close(self) -> None:
-        self.records.close()
+        """Let go of the version: its store, its vectors and its lease."""
+        if self.records is not None:
+            self.records.close()
+        self.dense = None
+        self.lease.release()

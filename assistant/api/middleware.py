@@ -1,4 +1,5 @@
-"""Protection middleware: request size limits, per-client rate limits, CORS, redacted access log.
+"""Protection middleware: request size limits, per-client rate limits, CORS, redacted access log;
+and the index generation a request is answered from.
 
 All of them answer with the one JSON error shape (413, 429, refused CORS preflight), so a widget
 or client never has to parse a plain-text error.
@@ -100,6 +101,21 @@ class RateLimitMiddleware:
         await self.app(scope, receive, send)
 
 
+class GenerationMiddleware:
+    """Each request is answered from one index generation from start to end, and a generation
+    replaced meanwhile is closed only after its last request (see AppState.pin)."""
+
+    def __init__(self, app: ASGIApp, state):
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        with self.state.pin():
+            await self.app(scope, receive, send)
+
+
 class JsonCORSMiddleware(CORSMiddleware):
     """Starlette's CORS allow-list, but a refused preflight gets the JSON error shape."""
 
@@ -136,7 +152,8 @@ class AccessLogMiddleware:
             await self.app(scope, receive, tracked_send)
         finally:
             query = scope.get("query_string", b"").decode("latin-1")
-            path = scope["path"] + (("?" + redact(unquote_plus(query))) if query else "")
+            # the path too: "/v1/documents/0912345678" carries what a user typed
+            path = redact(scope["path"]) + (("?" + redact(unquote_plus(query))) if query else "")
             path = _escape(path[:2000])
             client = scope.get("client")
             access_log.info("%s %s %s %d %.0fms", client[0] if client else "-", scope.get("method"),

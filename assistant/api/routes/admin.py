@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
 from assistant.api.deps import AdminDep, StateDep
@@ -60,7 +60,7 @@ async def ingest(
     """Files that fail to parse are reported in `summary.failed` and are not kept: a previous
     file of the same name is put back, so the index and plans_dir keep serving what they had."""
     from ingest.loaders import supported_suffixes
-    from vectorstore.index import build_index
+    from vectorstore.build_job import build_in_child
 
     plans_dir = state.settings.plans_dir
     plans_dir.mkdir(parents=True, exist_ok=True)
@@ -85,14 +85,36 @@ async def ingest(
                 os.replace(path, backups[path])
             os.replace(path.with_name(f".{path.name}.upload"), path)  # never half-written
         try:
-            summary = await run_in_threadpool(build_index, state.settings, paths, False)
+            # a child process parses and embeds: an upload never grows or leaks into the server
+            summary = await run_in_threadpool(build_in_child, state.settings, paths, False)
         except BaseException:
             _settle(paths, backups, failed={str(p) for p in paths})
             raise
         failed = {f for f, _ in summary.failed}
         _settle(paths, backups, failed)
-        state.reload()
+        await run_in_threadpool(state.refresh, True)  # serve the new version from the next request
     return {"saved": [p.name for p in paths if str(p) not in failed], "summary": jsonable(summary)}
+
+
+@router.get("/zalo/outbox", responses=ERROR_RESPONSES | {401: {}, 403: {}},
+            summary="Hàng đợi trả lời Zalo: đang chờ, thất bại (cần X-Admin-Key)")
+async def zalo_outbox(_: AdminDep, state: StateDep, status: str | None = None, limit: int = 100) -> dict:
+    if status not in (None, "pending", "sending", "done", "failed"):
+        raise http_error(422, "status must be one of pending, sending, done, failed.")
+    limit = max(1, min(limit, 1000))
+    counts = await run_in_threadpool(state.store.zalo_counts)
+    items = await run_in_threadpool(state.store.zalo_messages, status, limit)
+    return {"counts": counts, "messages": items}
+
+
+@router.post("/zalo/outbox/retry", responses=ERROR_RESPONSES | {401: {}, 403: {}},
+             summary="Gửi lại các trả lời Zalo đã thất bại (cần X-Admin-Key)")
+async def zalo_retry_failed(_: AdminDep, state: StateDep, request: Request) -> dict:
+    n = await run_in_threadpool(state.store.zalo_requeue_failed)
+    delivery = request.app.state.zalo_delivery
+    if delivery is not None:
+        delivery.wake()
+    return {"requeued": n}
 
 
 def _settle(paths: list[Path], backups: dict[Path, Path], failed: set[str]) -> None:
