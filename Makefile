@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(PY) bench/ingest.py
 	$(PY) bench/ask.py
 	$(PY) bench/serve.py
+	$(PY) bench/reliability.py
 
 clean:
 	rm -rf var build *.egg-info
