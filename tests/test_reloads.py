@@ -137,3 +137,27 @@ def test_a_lease_of_a_dead_process_does_not_keep_a_version(built_index, tmp_path
                                              + f"\nGhi chú {extra}.\n", "utf-8")
         build_index(settings)
     assert first not in {p.name for p in versions_dir(tmp_path / "index").iterdir()}
+
+
+def test_reading_a_version_never_writes_to_it(built_index, tmp_path):
+    """Workers and replicas share version folders: opening and answering must leave every file of
+    the version as the build wrote it (a local Chroma client rewrote its files on open)."""
+    import hashlib
+
+    from assistant.assistant import PlanAssistant
+
+    settings = small_corpus(built_index[0], tmp_path, [f"{TIN_TUC}.txt"])
+    vdir = versions_dir(settings.index_dir) / current_version(settings.index_dir)
+
+    def files() -> dict:
+        return {str(p.relative_to(vdir)): (p.stat().st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest())
+                for p in sorted(vdir.rglob("*")) if p.is_file() and "leases" not in p.parts}
+
+    before = files()
+    index = PlanIndex.open(settings)
+    answer = PlanAssistant(settings, index).answer("Đề án chuyển đổi số tỉnh Thanh Hóa giai đoạn 2021-2025")
+    assert TIN_TUC in [c.doc_id for c in answer.citations]
+    assert index.search("chữ ký số", k=3) and index.search_dense("chữ ký số", k=3)
+    assert len(list((vdir / "leases").iterdir())) == 1  # the reader's lease, its only file
+    index.close()
+    assert files() == before and list((vdir / "leases").iterdir()) == []
