@@ -78,3 +78,26 @@ def tiny_st_model(tmp_path_factory) -> Path:
     model_dir = root / "tiny-e5"
     SentenceTransformer(modules=[word, pooling], device="cpu").save(str(model_dir))
     return model_dir
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A PostgreSQL server on 127.0.0.1 for the session (tests/servers.py); `.new_database()`
+    gives each test an empty database."""
+    from tests.servers import PostgresServer
+
+    server = PostgresServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """A Redis server on 127.0.0.1 for the session; tests flush it before use."""
+    from tests.servers import RedisServer
+
+    server = RedisServer()
+    server.start()
+    yield server
+    server.stop()

@@ -30,3 +30,23 @@ def small_corpus(base, root, names, build: bool = True, **settings):
     if build:
         build_index(out)
     return out
+
+
+def wait_until(condition, seconds: float = 60.0, ignore: tuple = ()) -> bool:
+    """Poll `condition()` until it holds (work done in the background: Zalo replies, index
+    switches); the deadline only stops a hung test, it asserts no timing. Exceptions of the
+    `ignore` types count as "not yet"."""
+    import time
+
+    def holds() -> bool:
+        try:
+            return bool(condition())
+        except ignore:
+            return False
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if holds():
+            return True
+        time.sleep(0.05)
+    return holds()

@@ -1,13 +1,25 @@
-"""Conversation/feedback store: redaction before storage, retention, dedupe; the redact function."""
+"""The app store on SQLite and on a real PostgreSQL server (one code path): redaction before
+storage, retention, feedback, the Zalo inbox (dedupe, claims, order, retries) and the Zalo token
+(single-flight refresh across stores, as across replicas); the redact function."""
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 
 import pytest
 
 from assistant.errors import AssistantError, NotFound
 from assistant.redact import ID_MASK, PHONE_MASK, redact
 from assistant.storage import AppStore
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path):
+    """Where a store lives: a SQLite file, or a fresh database on the session's PostgreSQL."""
+    if request.param == "sqlite":
+        return tmp_path / "app.sqlite"
+    return request.getfixturevalue("postgres_server").new_database()
 
 
 @pytest.mark.parametrize("text", [
@@ -47,22 +59,23 @@ def test_leaves_plan_numbers_years_and_amounts_alone(text):
     assert redact(text) == text
 
 
-def test_add_turn_redacts_and_serves_history(tmp_path):
-    store = AppStore(tmp_path / "app.sqlite", retention_days=30)
+def test_add_turn_redacts_and_serves_history(database):
+    store = AppStore(database, retention_days=30)
     cid = store.new_conversation_id()
     store.add_turn(cid, "a1", "Tôi là 0912 345 678, CCCD 001203004567: ai chủ trì MOOC?", "Sở TT&TT [1].",
                    citations=[{"n": 1, "doc_id": "hai-duong-5046-kh-ubnd-2023", "section": "VII", "quote": "x"}])
     store.add_turn(cid, "a2", "Còn thời gian?", "2023-2025.")
     assert store.history(cid) == [f"Tôi là {PHONE_MASK}, CCCD {ID_MASK}: ai chủ trì MOOC?", "Còn thời gian?"]
-    raw = sqlite3.connect(tmp_path / "app.sqlite").execute("SELECT group_concat(question, ' ') FROM turns").fetchone()[0]
+    with store.engine.connect() as conn:
+        raw = " ".join(r[0] for r in conn.exec_driver_sql("SELECT question FROM turns"))
     assert "0912" not in raw and "001203004567" not in raw
     turns = store.turns(cid)
     assert turns[0]["citations"] == [{"n": 1, "doc_id": "hai-duong-5046-kh-ubnd-2023", "section": "VII"}]
 
 
-def test_retention_deletes_old_rows_on_write(tmp_path):
+def test_retention_deletes_old_rows_on_write(database):
     now = [1_000_000.0]
-    store = AppStore(tmp_path / "app.sqlite", retention_days=1, clock=lambda: now[0])
+    store = AppStore(database, retention_days=1, clock=lambda: now[0])
     store.add_turn("old", "a-old", "Câu hỏi cũ", "Trả lời")
     store.add_feedback("up", answer_id="a-old", comment="gọi 0987654321")
     assert store.feedback()[0]["comment"] == f"gọi {PHONE_MASK}"
@@ -72,8 +85,8 @@ def test_retention_deletes_old_rows_on_write(tmp_path):
     assert store.history("new") == ["Câu hỏi mới"]
 
 
-def test_feedback_targets_must_exist(tmp_path):
-    store = AppStore(tmp_path / "app.sqlite")
+def test_feedback_targets_must_exist(database):
+    store = AppStore(database)
     store.add_turn("c1", "a1", "q", "a")
     assert store.add_feedback("down", conversation_id="c1") == 1
     with pytest.raises(NotFound):
@@ -84,9 +97,9 @@ def test_feedback_targets_must_exist(tmp_path):
         store.add_feedback("meh", answer_id="a1")
 
 
-def test_zalo_inbox_dedupes_claims_once_and_persists(tmp_path):
+def test_zalo_inbox_dedupes_claims_once_and_persists(database):
     now = [1000.0]
-    store = AppStore(tmp_path / "app.sqlite", clock=lambda: now[0])
+    store = AppStore(database, clock=lambda: now[0])
     assert store.enqueue_zalo("m1", "u1", "gọi 0912345678 hỏi chữ ký số") is True
     assert store.enqueue_zalo("m1", "u1", "again") is False  # a redelivery
     (row,) = store.claim_zalo(5)
@@ -99,7 +112,7 @@ def test_zalo_inbox_dedupes_claims_once_and_persists(tmp_path):
     (again,) = store.claim_zalo(5)
     assert (again["attempts"], again["reply"], again["sent_parts"]) == (1, "Trả lời", 1)
     store.close()
-    reopened = AppStore(tmp_path / "app.sqlite", clock=lambda: now[0])  # a restart keeps it all
+    reopened = AppStore(database, clock=lambda: now[0])  # a restart keeps it all
     assert reopened.zalo_counts() == {"pending": 0, "sending": 1, "done": 0, "failed": 0}
     now[0] += 121.0  # the lease of a worker that died runs out: the message is due again
     assert [r["msg_id"] for r in reopened.claim_zalo(5)] == ["m1"]
@@ -108,9 +121,9 @@ def test_zalo_inbox_dedupes_claims_once_and_persists(tmp_path):
     assert reopened.enqueue_zalo("m1", "u1", "x") is False  # done messages still dedupe
 
 
-def test_zalo_message_fails_after_the_delivery_window_and_can_be_requeued(tmp_path):
+def test_zalo_message_fails_after_the_delivery_window_and_can_be_requeued(database):
     now = [0.0]
-    store = AppStore(tmp_path / "app.sqlite", clock=lambda: now[0])
+    store = AppStore(database, clock=lambda: now[0])
     store.enqueue_zalo("m2", "u2", "hi")
     store.claim_zalo(1)
     now[0] = 7200.0
@@ -119,6 +132,79 @@ def test_zalo_message_fails_after_the_delivery_window_and_can_be_requeued(tmp_pa
         ("m2", "failed", "ZaloError: refresh refused")]
     assert store.zalo_requeue_failed() == 1
     assert [r["msg_id"] for r in store.claim_zalo(1)] == ["m2"]
+
+
+def test_a_users_messages_are_claimed_in_order_and_each_by_one_replica(database):
+    now = [50.0]
+    a, b = AppStore(database, clock=lambda: now[0]), AppStore(database, clock=lambda: now[0])  # two replicas
+    for i, user in enumerate(["u1", "u1", "u2"]):
+        now[0] += 1
+        assert a.enqueue_zalo(f"m{i}", user, f"câu {i}")
+    assert b.enqueue_zalo("m0", "u1", "again") is False  # the other replica sees the redelivery too
+    first = a.claim_zalo(10)
+    assert [r["msg_id"] for r in first] == ["m0", "m2"]  # m1 waits behind u1's m0
+    assert b.claim_zalo(10) == []
+    b.zalo_done("m0")
+    assert [r["msg_id"] for r in b.claim_zalo(10)] == ["m1"]
+
+
+def test_concurrent_claims_never_take_one_message_twice(database):
+    stores = [AppStore(database) for _ in range(4)]
+    for i in range(40):
+        stores[0].enqueue_zalo(f"c{i}", f"user-{i}", "hi")
+    taken: list[str] = []
+
+    def claim(store):
+        while rows := store.claim_zalo(3):
+            taken.extend(r["msg_id"] for r in rows)
+
+    threads = [threading.Thread(target=claim, args=(s,)) for s in stores for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(taken) == sorted(f"c{i}" for i in range(40))  # every one, none twice
+
+
+def test_token_refresh_is_single_flight_across_stores(database):
+    stores = [AppStore(database) for _ in range(3)]
+    stores[0].seed_zalo_token("access-0", "refresh-0")
+    stores[1].seed_zalo_token("env-access", "env-refresh")  # a stored pair wins over the environment
+    trades: list[str] = []
+
+    def trade(refresh_token):
+        trades.append(refresh_token)
+        time.sleep(0.2)  # the HTTP call: others must wait for it, not trade the spent token again
+        return "access-1", "refresh-1", None
+
+    results = []
+    threads = [threading.Thread(target=lambda s=s: results.append(s.refresh_zalo_token("access-0", trade)))
+               for s in stores for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert trades == ["refresh-0"]
+    assert {r["access_token"] for r in results} == {"access-1"}
+    assert stores[2].zalo_token()["refresh_token"] == "refresh-1"
+
+
+def test_schema_is_versioned_and_an_old_sqlite_file_is_migrated(tmp_path):
+    old = sqlite3.connect(tmp_path / "app.sqlite")  # the tables of the first SQLite-only version
+    old.executescript("""
+        CREATE TABLE conversations (id TEXT PRIMARY KEY, channel TEXT NOT NULL, created REAL NOT NULL,
+                                    updated REAL NOT NULL);
+        CREATE TABLE turns (id INTEGER PRIMARY KEY AUTOINCREMENT, conversation_id TEXT NOT NULL,
+                            answer_id TEXT NOT NULL UNIQUE, question TEXT NOT NULL, answer TEXT NOT NULL,
+                            abstained INTEGER NOT NULL, citations TEXT NOT NULL, created REAL NOT NULL);
+        INSERT INTO conversations VALUES ('c-old', 'web', 1e12, 1e12);
+        INSERT INTO turns VALUES (1, 'c-old', 'a-old', 'Câu cũ', 'Trả lời', 0, '[]', 1e12);""")
+    old.close()
+    store = AppStore(tmp_path / "app.sqlite")
+    assert store.schema_version == 4 and store.history("c-old") == ["Câu cũ"]
+    with store.engine.connect() as conn:
+        assert [r[0] for r in conn.exec_driver_sql("SELECT version FROM schema_migrations ORDER BY version")] == [1, 2, 3, 4]
+    assert store.enqueue_zalo("m", "u", "x") and AppStore(tmp_path / "app.sqlite").schema_version == 4
 
 
 def test_retention_must_be_positive(tmp_path):

@@ -20,6 +20,7 @@ from assistant.zalo.commands import HELP, run_command
 from assistant.zalo.fake_oa import FakeOA
 from assistant.zalo.signature import sign
 from assistant.zalo.text import format_answer, source_lines, split_message
+from tests.helpers import wait_until
 
 OA_SECRET = "oa-secret-key"
 MOOC_Q = "Ai chủ trì triển khai Nền tảng học trực tuyến mở MOOC ở Hải Dương?"
@@ -63,16 +64,6 @@ def event(text: str, msg_id: str = "msg-1", user: str = "user-42", name: str = "
     return {"event_name": name, "app_id": "app-1", "sender": {"id": user}, "recipient": {"id": "oa-1"},
             "message": {"text": text, "msg_id": msg_id}, "timestamp": timestamp or now_ms(),
             "user_id_by_app": "u-app-42"}
-
-
-def wait_until(condition, seconds: float = 60.0) -> bool:
-    """Poll until `condition()` holds; the deadline only stops a hung test."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
 def post_event(client: TestClient, ev: dict, secret: str = OA_SECRET, tamper: bool = False,
@@ -139,7 +130,7 @@ def test_expired_token_is_refreshed_through_the_webhook(bot_app, oa, tmp_path):
     post_event(bot_app, event("help", msg_id="e1"))
     assert wait_until(lambda: len(oa.messages) == 1)
     assert [m["token"] for m in oa.messages] == ["access-1"]
-    saved = json.loads((tmp_path / "zalo-token.json").read_text())
+    saved = bot_app.app.state.assistant_state.store.zalo_token()
     assert (saved["access_token"], saved["refresh_token"]) == ("access-1", "refresh-1")
 
 
@@ -259,21 +250,20 @@ def test_commands_read_the_record_store(built_index):
 # -- OA client against the fake server ---------------------------------------------------------
 
 def make_client(base, tmp_path, oa, **extra) -> ZaloClient:
-    return ZaloClient(zalo_settings(base, tmp_path, oa, **extra))
+    return ZaloClient(zalo_settings(base, tmp_path, oa, **extra), AppStore(tmp_path / "app.sqlite"))
 
 
-def test_refresh_stores_new_pair_0600_before_retry(built_index, tmp_path, oa, caplog):
+def test_refresh_stores_new_pair_before_retry_in_a_0600_store(built_index, tmp_path, oa, caplog):
     caplog.set_level(logging.DEBUG)
     client = make_client(built_index[0], tmp_path, oa)
     oa.expire()
     client.send_text("user-1", "Xin chào")
     assert oa.refreshes == [{"refresh_token": "refresh-0", "app_id": "app-1", "grant_type": "refresh_token"}]
     assert oa.messages == [{"user_id": "user-1", "text": "Xin chào", "token": "access-1"}]
-    path = tmp_path / "zalo-token.json"
-    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    assert json.loads(path.read_text())["refresh_token"] == "refresh-1"
+    assert stat.S_IMODE(os.stat(tmp_path / "app.sqlite").st_mode) == 0o600
+    assert client.token()["refresh_token"] == "refresh-1"
     # a new process starts from the stored pair, not the spent one in the environment
-    assert make_client(built_index[0], tmp_path, oa).tokens.refresh_token == "refresh-1"
+    assert make_client(built_index[0], tmp_path, oa).token()["refresh_token"] == "refresh-1"
     logged = caplog.text
     assert all(secret not in logged for secret in ("access-0", "access-1", "refresh-0", "refresh-1",
                                                    "app-secret", OA_SECRET))
@@ -296,7 +286,15 @@ def test_refused_refresh_is_an_error(built_index, tmp_path, oa):
     oa.expire()
     with pytest.raises(ZaloError, match="refresh refused: error -14014"):
         client.send_text("u", "hi")
-    assert not (tmp_path / "zalo-token.json").exists()
+    assert client.token()["refresh_token"] == "spent"  # nothing stored from a refused refresh
+
+
+def test_a_pair_saved_by_an_earlier_version_is_taken_over(built_index, tmp_path, oa):
+    (tmp_path / "zalo-token.json").write_text(json.dumps({"access_token": "access-0", "refresh_token": "refresh-0"}))
+    client = make_client(built_index[0], tmp_path, oa, zalo_access_token="stale", zalo_refresh_token="stale")
+    assert (client.token()["access_token"], client.token()["refresh_token"]) == ("access-0", "refresh-0")
+    client.send_text("u", "hi")
+    assert oa.messages[0]["token"] == "access-0"
 
 
 def test_a_send_is_one_attempt_and_a_rate_limit_is_retryable(built_index, tmp_path, oa):

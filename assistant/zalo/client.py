@@ -2,8 +2,9 @@
 
 Facts from shared/docs/zalo.md: errors come with HTTP 200 and `error != 0`; -216 (invalid token)
 and -220 (expired) mean "refresh, then retry once"; -32 is a rate limit. The refresh token is
-single-use, so the new pair is written to disk (mode 0600) BEFORE it is used, and only one refresh
-runs at a time. Tokens and secrets never reach a log line.
+single-use, so the new pair is stored in the app store (SQLite file 0600, or PostgreSQL) BEFORE it
+is used, and only one refresh runs at a time across threads, workers and replicas. Tokens and
+secrets never reach a log line.
 
 A send is one attempt: a rate limit or a transport failure raises `ZaloRetryable`, and the
 delivery queue (assistant.zalo.delivery) decides when to try again, without holding a thread
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -23,6 +23,7 @@ import httpx
 
 from assistant.errors import AssistantError
 from assistant.settings import Settings
+from assistant.storage import AppStore
 from assistant.zalo.text import split_message
 
 log = logging.getLogger("assistant.zalo")
@@ -45,51 +46,28 @@ class ZaloRetryable(ZaloError):
     """Worth another attempt later: a rate limit (-32), a transport error or a server error."""
 
 
-class TokenStore:
-    """The current access/refresh token pair, persisted as JSON (0600) at `path`.
-
-    The file wins over the settings once it exists: after the first refresh the refresh token in
-    the environment has been used up."""
-
-    def __init__(self, path: Path, access_token: str | None = None,
-                 refresh_token: str | None = None, clock: Callable[[], float] = time.time):
-        self.path = Path(path)
-        self._clock = clock
-        self.access_token = access_token
-        self.refresh_token = refresh_token
-        self.expires_at: float | None = None
-        if self.path.exists():
-            data = json.loads(self.path.read_text("utf-8"))
-            self.access_token = data.get("access_token") or self.access_token
-            self.refresh_token = data.get("refresh_token") or self.refresh_token
-            self.expires_at = data.get("expires_at")
-
-    def save(self, access_token: str, refresh_token: str, expires_in: int | None) -> None:
-        expires_at = self._clock() + expires_in if expires_in else None
-        data = {"access_token": access_token, "refresh_token": refresh_token,
-                "expires_at": expires_at, "saved_at": self._clock()}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o600)  # in case the file pre-existed with wider permissions
-        os.replace(tmp, self.path)
-        self.access_token, self.refresh_token, self.expires_at = access_token, refresh_token, expires_at
-
-    def expiring(self) -> bool:
-        return self.expires_at is not None and self._clock() > self.expires_at - EXPIRY_MARGIN
-
-
 class ZaloClient:
-    def __init__(self, settings: Settings, http: httpx.Client | None = None):
+    """Sends OA messages with the token pair kept in the app store (shared by every worker and
+    replica; see AppStore.refresh_zalo_token for the single-flight refresh)."""
+
+    def __init__(self, settings: Settings, store: AppStore, http: httpx.Client | None = None,
+                 clock: Callable[[], float] = time.time):
         self.settings = settings
+        self.store = store
         self.http = http or httpx.Client(timeout=15.0)
-        self.tokens = TokenStore(settings.zalo_token_path, settings.zalo_access_token,
-                                 settings.zalo_refresh_token)
-        self._refresh_lock = threading.Lock()
+        self._clock = clock
+        self._refresh_lock = threading.Lock()  # threads of this process wait here, not on the database
+        legacy = _token_file(settings.zalo_token_path)  # a pair saved by an earlier version
+        if legacy:
+            store.seed_zalo_token(legacy.get("access_token"), legacy.get("refresh_token"), legacy.get("expires_at"))
+        store.seed_zalo_token(settings.zalo_access_token, settings.zalo_refresh_token)
+
+    def token(self) -> dict:
+        return self.store.zalo_token() or {"access_token": None, "refresh_token": None, "expires_at": None}
+
+    def _expiring(self, token: dict) -> bool:
+        expires_at = token.get("expires_at")
+        return expires_at is not None and self._clock() > expires_at - EXPIRY_MARGIN
 
     # sending -------------------------------------------------------------------------------
     def send_reply(self, user_id: str, text: str, skip: int = 0,
@@ -109,10 +87,11 @@ class ZaloClient:
         body = {"recipient": {"user_id": user_id}, "message": {"text": text}}
         url = self.settings.zalo_api_base.rstrip("/") + "/v3.0/oa/message/cs"
         refreshed = False
-        if self.tokens.expiring():
-            self.refresh(self.tokens.access_token)
+        current = self.token()
+        if self._expiring(current):
+            self.refresh(current["access_token"])
         while True:
-            token = self.tokens.access_token
+            token = self.token()["access_token"]
             if not token:
                 raise ZaloError("No Zalo access token: set ASSISTANT_ZALO_ACCESS_TOKEN and "
                                 "ASSISTANT_ZALO_REFRESH_TOKEN (see README).")
@@ -139,31 +118,46 @@ class ZaloClient:
 
     # token refresh -------------------------------------------------------------------------
     def refresh(self, failed_token: str | None) -> None:
-        """Trade the single-use refresh token for a new pair; one refresh at a time. A caller
-        whose token was already replaced by another thread's refresh just uses the new one."""
+        """Trade the single-use refresh token for a new pair. One refresh at a time across threads,
+        workers and replicas; a caller whose token was already replaced meanwhile uses the new one."""
+        s = self.settings
+        if not (s.zalo_app_id and s.zalo_app_secret):
+            raise ZaloError("Cannot refresh the Zalo token: set ASSISTANT_ZALO_APP_ID, "
+                            "ASSISTANT_ZALO_APP_SECRET and a refresh token.")
         with self._refresh_lock:
-            if self.tokens.access_token != failed_token:
-                return
-            s = self.settings
-            if not (self.tokens.refresh_token and s.zalo_app_id and s.zalo_app_secret):
-                raise ZaloError("Cannot refresh the Zalo token: set ASSISTANT_ZALO_APP_ID, "
-                                "ASSISTANT_ZALO_APP_SECRET and a refresh token.")
-            url = s.zalo_oauth_base.rstrip("/") + "/v4/oa/access_token"
-            try:
-                resp = self.http.post(url, headers={"secret_key": s.zalo_app_secret}, data={
-                    "refresh_token": self.tokens.refresh_token, "app_id": s.zalo_app_id,
-                    "grant_type": "refresh_token"})
-                data = resp.json()
-            except (httpx.HTTPError, ValueError) as exc:
-                raise ZaloError(f"Zalo token refresh failed: {type(exc).__name__}") from None
-            if not data.get("access_token") or not data.get("refresh_token"):
-                raise ZaloError(f"Zalo token refresh refused: error {data.get('error')} "
-                                f"{data.get('error_name') or data.get('message') or ''}".strip(),
-                                data.get("error"))
-            try:
-                expires_in = int(data.get("expires_in") or 0) or None
-            except ValueError:
-                expires_in = None
-            # Store first: the old refresh token is spent, losing the new one locks us out.
-            self.tokens.save(data["access_token"], data["refresh_token"], expires_in)
-            log.info("zalo token refreshed; expires in %s s", expires_in)
+            self.store.refresh_zalo_token(failed_token, self._trade)
+
+    def _trade(self, refresh_token: str | None) -> tuple[str, str, float | None]:
+        """The HTTP refresh (runs while the token row is locked)."""
+        s = self.settings
+        if not refresh_token:
+            raise ZaloError("Cannot refresh the Zalo token: no refresh token is stored; set "
+                            "ASSISTANT_ZALO_REFRESH_TOKEN.")
+        url = s.zalo_oauth_base.rstrip("/") + "/v4/oa/access_token"
+        try:
+            resp = self.http.post(url, headers={"secret_key": s.zalo_app_secret}, data={
+                "refresh_token": refresh_token, "app_id": s.zalo_app_id, "grant_type": "refresh_token"})
+            data = resp.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise ZaloError(f"Zalo token refresh failed: {type(exc).__name__}") from None
+        if not isinstance(data, dict) or not data.get("access_token") or not data.get("refresh_token"):
+            data = data if isinstance(data, dict) else {}
+            raise ZaloError(f"Zalo token refresh refused: error {data.get('error')} "
+                            f"{data.get('error_name') or data.get('message') or ''}".strip(),
+                            data.get("error"))
+        try:
+            expires_in = int(data.get("expires_in") or 0) or None
+        except (TypeError, ValueError):
+            expires_in = None
+        log.info("zalo token refreshed; expires in %s s", expires_in)
+        # stored by the caller before the row lock is released: the old refresh token is spent
+        return data["access_token"], data["refresh_token"], (self._clock() + expires_in) if expires_in else None
+
+
+def _token_file(path: Path) -> dict | None:
+    """The pair an earlier version kept in var/zalo-token.json (read once, then the store wins)."""
+    try:
+        data = json.loads(Path(path).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
