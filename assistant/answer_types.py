@@ -50,6 +50,15 @@ class Answer:
             out["suggestions"] = self.suggestions
         return out
 
+    @classmethod
+    def from_json(cls, data: dict) -> "Answer":
+        """The inverse of to_json (an answer kept in a cache)."""
+        return cls(question=data["question"], answer=data["answer"], abstained=data["abstained"],
+                   language=data["language"], intent=data["intent"],
+                   citations=[AnswerCitation(**c) for c in data.get("citations", [])],
+                   records=list(data.get("records", [])), standalone_question=data.get("standalone_question"),
+                   suggestions=list(data.get("suggestions", [])))
+
 
 class Answerer(Protocol):
     """Anything that answers a question given the earlier user turns."""

@@ -1,48 +1,44 @@
-"""Per-client token-bucket rate limiting (in memory, thread-safe).
+"""Per-client rate limits with the `limits` library: at most `rate_per_minute` requests in any
+60-second window (moving window).
 
-Each client key (the caller's IP) owns a bucket of `capacity` tokens refilled at
-`rate_per_minute / 60` tokens a second; a request takes one token. An empty bucket means
-"429, retry after N seconds". Buckets are bounded: the least recently used ones are dropped
-when there are more than `max_keys`, so a flood of spoofed addresses cannot grow memory.
+Storage is in memory by default (one process) or Redis (`ASSISTANT_REDIS_URL`), which every
+worker and replica shares, so a client's 61st request of a minute is refused whichever process it
+reaches. If Redis cannot be reached the limiter lets requests through and logs it: a limiter
+outage must not take the service down with it.
 """
 from __future__ import annotations
 
+import logging
 import math
-import threading
 import time
-from collections import OrderedDict
-from collections.abc import Callable
+
+from limits import RateLimitItemPerMinute
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+log = logging.getLogger("assistant.ratelimit")
 
 
 class RateLimiter:
-    def __init__(
-        self,
-        rate_per_minute: int,
-        capacity: int | None = None,
-        max_keys: int = 10_000,
-        clock: Callable[[], float] = time.monotonic,
-    ):
+    def __init__(self, rate_per_minute: int, storage_uri: str | None = None, namespace: str = "v1"):
         if rate_per_minute < 1:
             raise ValueError("rate_per_minute must be at least 1")
-        self.rate = rate_per_minute / 60.0
-        self.capacity = float(capacity or rate_per_minute)
-        self.max_keys = max_keys
-        self._clock = clock
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # key -> (tokens, t)
-        self._lock = threading.Lock()
+        self.item = RateLimitItemPerMinute(rate_per_minute)
+        self.namespace = f"assistant:{namespace}"
+        self.shared = bool(storage_uri)
+        self.storage = storage_from_string(storage_uri or "memory://")
+        self.strategy = MovingWindowRateLimiter(self.storage)
+        self._warned = 0.0
 
     def take(self, key: str) -> tuple[bool, int]:
-        """Take one token for `key`: (allowed, retry_after_seconds)."""
-        now = self._clock()
-        with self._lock:
-            tokens, last = self._buckets.pop(key, (self.capacity, now))
-            tokens = min(self.capacity, tokens + (now - last) * self.rate)
-            allowed = tokens >= 1.0
-            if allowed:
-                tokens -= 1.0
-            self._buckets[key] = (tokens, now)
-            while len(self._buckets) > self.max_keys:
-                self._buckets.popitem(last=False)
-        if allowed:
+        """Count one request of `key`: (allowed, retry_after_seconds)."""
+        try:
+            if self.strategy.hit(self.item, self.namespace, key):
+                return True, 0
+            reset_at, _ = self.strategy.get_window_stats(self.item, self.namespace, key)
+        except Exception as exc:  # Redis down or unreachable: serve, and say so now and then
+            if time.monotonic() - self._warned > 60:
+                self._warned = time.monotonic()
+                log.warning("rate limit storage unavailable, requests are not limited: %s", type(exc).__name__)
             return True, 0
-        return False, max(1, math.ceil((1.0 - tokens) / self.rate))
+        return False, max(1, math.ceil(reset_at - time.time()))

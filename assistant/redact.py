@@ -31,6 +31,7 @@ _PHONE = re.compile(
 # or contiguous 12 digits; CMND contiguous 9 digits.
 _ID = re.compile(r"(?<![\d.,/])(?:\d{3} \d{3} \d{3} \d{3}|\d{12}|\d{9})(?!\d|[.,/]\d)")
 # full-width and other Unicode decimal digits read as ASCII digits before matching
+_WIDE_DIGIT = re.compile(r"(?![0-9])\d")
 _DIGITS = {c: str(unicodedata.digit(chr(c))) for c in range(0x80, 0x10000)
            if chr(c).isdecimal() and unicodedata.digit(chr(c), None) is not None}
 
@@ -39,7 +40,7 @@ def redact(text: str) -> str:
     """Replace phone numbers and ID numbers in `text` with placeholders."""
     if not text:
         return text
-    if any(ord(ch) > 0x7f and ch.isdecimal() for ch in text):
+    if _WIDE_DIGIT.search(text):
         text = text.translate(_DIGITS)
     text = _PHONE.sub(PHONE_MASK, text)
     return _ID.sub(ID_MASK, text)

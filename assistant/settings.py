@@ -40,6 +40,13 @@ class Settings(BaseSettings):
     max_request_bytes: int = 64_000
     max_upload_bytes: int = 20_000_000
     db_path: Path | None = None  # conversations/feedback; default: var/app.sqlite
+    # shared state for several workers and replicas: PostgreSQL for the app store, Redis for limits
+    database_url: str | None = Field(default=None, repr=False)  # postgresql://user:pw@host/db
+    redis_url: str | None = Field(default=None, repr=False)  # redis://host:6379/0
+    workers: int | None = None  # `serve` worker processes; default: the number of cores
+    answer_concurrency: int = 2  # questions answered at once per worker; more wait their turn
+    answer_cache_size: int = 1024  # answers kept per process (0: no cache); Redis holds them when set
+    answer_cache_seconds: float = 300.0  # how long a cached answer is served
     retention_days: int = 90
     index_watch_seconds: float = 1.0  # how often a running server looks for a new index version
     ingest_memory_mb: int = 4096  # address-space cap of the child process that builds an upload
@@ -81,6 +88,11 @@ class Settings(BaseSettings):
     @property
     def embed_cache_path(self) -> Path:
         return self.embed_cache or (self.index_dir / "embed-cache.sqlite")
+
+    @property
+    def app_database(self) -> str | Path:
+        """Where the app store lives: ASSISTANT_DATABASE_URL, or the SQLite file."""
+        return self.database_url or self.app_db_path
 
     @property
     def app_db_path(self) -> Path:

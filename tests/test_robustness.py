@@ -21,7 +21,7 @@ from assistant.zalo.fake_oa import FakeOA
 from assistant.zalo.signature import sign
 from ingest.errors import IngestError
 from ingest.loaders import load
-from tests.helpers import assert_error, small_corpus
+from tests.helpers import assert_error, small_corpus, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 MOOC_Q = "Ai chủ trì triển khai Nền tảng học trực tuyến mở MOOC ở Hải Dương?"
@@ -400,15 +400,6 @@ def post_signed(c, ev, raw: bytes | None = None):
     return c.post("/zalo/webhook", content=raw, headers={
         "X-ZEvent-Signature": sign("app-1", raw, stamp, OA_SECRET),
         "Content-Type": "application/json"})
-
-
-def wait_until(condition, seconds: float = 60.0) -> bool:
-    """Poll until `condition()` holds (replies are sent by the delivery queue); the deadline only
-    stops a hung test."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and not condition():
-        time.sleep(0.05)
-    return condition()
 
 
 @pytest.mark.parametrize("raw,headers,message", [

@@ -21,6 +21,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.answer_cache import AnswerCache, cache_key
 from assistant.answer_types import Answer, Answerer
 from assistant.errors import AssistantError, EmbedderMismatch, IndexNotReady
 from assistant.settings import Settings
@@ -34,6 +35,7 @@ class AskResult:
     answer: Answer
     answer_id: str
     conversation_id: str
+    cached: bool = False  # served from the answer cache
 
     def to_json(self) -> dict:
         return self.answer.to_json(id=self.answer_id) | {"conversation_id": self.conversation_id}
@@ -79,7 +81,9 @@ class AppState:
             self._gen = Generation(settings, index, assistant, owned=False)
         self._pinned: contextvars.ContextVar[Generation | None] = contextvars.ContextVar(
             f"generation-{id(self)}", default=None)
-        self.store = store or AppStore(settings.app_db_path, settings.retention_days)
+        self.store = store or AppStore(settings.app_database, settings.retention_days)
+        self._answering = threading.BoundedSemaphore(max(1, settings.answer_concurrency))
+        self.cache = AnswerCache(settings.answer_cache_size, settings.answer_cache_seconds, settings.redis_url)
         self._lock = threading.Lock()  # swaps and reference counts
         self._open_lock = threading.Lock()  # one index opened at a time
         self._checked = 0.0
@@ -181,9 +185,27 @@ class AppState:
                                 "The index is not built yet: run `python -m assistant ingest`.")
         return gen
 
+    def warm(self) -> None:
+        """Load what the first question would otherwise wait for (the answerer, the embedding
+        model): a worker starts taking requests warm."""
+        try:
+            gen = self._generation()
+        except AssistantError:
+            return
+        gen.assistant
+        search = getattr(gen.index, "search", None)
+        if callable(search):
+            search("chuyển đổi số", k=1)
+
     @property
     def ready(self) -> bool:
         return self._gen is not None
+
+    @property
+    def version(self) -> str | None:
+        """The index version served to new requests."""
+        gen = self._gen
+        return gen.version if gen is not None else None
 
     @property
     def index(self):
@@ -206,9 +228,17 @@ class AppState:
         else:
             conversation_id = store.new_conversation_id()
         with self.pin():
-            answer = self.assistant.answer(question, history or [])
+            gen = self._generation()
+            key = cache_key(gen.version, question, history)
+            cached = self.cache.get(key)
+            if cached is not None:
+                answer = Answer.from_json(cached)
+            else:
+                with self._answering:  # a few at a time: twenty threads fighting for the GIL finish later
+                    answer = gen.assistant.answer(question, history or [])
+                self.cache.put(key, answer.to_json())
         answer_id = uuid.uuid4().hex
         payload = answer.to_json(id=answer_id)
         store.add_turn(conversation_id, answer_id, question, answer.answer,
                        abstained=answer.abstained, citations=payload["citations"], channel=channel)
-        return AskResult(answer, answer_id, conversation_id)
+        return AskResult(answer, answer_id, conversation_id, cached=cached is not None)

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
+
+from assistant.errors import AssistantError
 
 
 def register(subparsers) -> None:
@@ -19,7 +22,35 @@ def register(subparsers) -> None:
                         "so rate limits apply per real client")
     p.add_argument("--forwarded-allow-ips", default="127.0.0.1",
                    help="proxies whose X-Forwarded-For is trusted (default 127.0.0.1)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="worker processes, each with its own copy of the index (default: "
+                        "settings.workers, else the number of cores); they share the app database "
+                        "and, with ASSISTANT_REDIS_URL, the rate limits")
     p.set_defaults(func=run)
+
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def log_config() -> dict:
+    """uvicorn's logging plus the app's own loggers (access log, Zalo, index), applied in every
+    worker process."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    cfg = copy.deepcopy(LOGGING_CONFIG)
+    cfg["formatters"]["app"] = {"format": LOG_FORMAT}
+    cfg["handlers"]["app"] = {"class": "logging.StreamHandler", "formatter": "app", "stream": "ext://sys.stderr"}
+    cfg["loggers"]["assistant"] = {"handlers": ["app"], "level": "INFO", "propagate": False}
+    return cfg
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
 def run(args, settings) -> int:
@@ -28,17 +59,33 @@ def run(args, settings) -> int:
     from assistant.api import create_app
     from vectorstore.index import build_index, current_version
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.workers is not None and args.workers < 1:
+        raise AssistantError("--workers must be at least 1", code="bad_workers")
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     if args.ingest_if_missing and current_version(settings.index_dir) is None:
         print(f"no index in {settings.index_dir}; indexing {settings.plans_dir} first …", file=sys.stderr)
         summary = build_index(settings, None, False)
         print(summary.format(), file=sys.stderr)
     host = args.host or settings.host
     port = args.port or settings.port
-    app = create_app(settings)
-    print(f"serving on http://{host}:{port}/  (API docs: /docs, widget: /widget.js)", file=sys.stderr)
+    workers = max(1, args.workers or settings.workers or cores())
+    print(f"serving on http://{host}:{port}/ with {workers} worker(s)  (API docs: /docs, widget: "
+          "/widget.js)", file=sys.stderr)
+    if workers > 1 and not settings.redis_url:
+        print("note: without ASSISTANT_REDIS_URL each worker keeps its own rate-limit counts",
+              file=sys.stderr)
     # uvicorn's access log prints raw query strings (questions may hold phone numbers); the app
     # logs requests itself, redacted.
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="info",
-                proxy_headers=args.proxy_headers, forwarded_allow_ips=args.forwarded_allow_ips)
+    options = dict(host=host, port=port, access_log=False, log_level="info", log_config=log_config(),
+                   proxy_headers=args.proxy_headers, forwarded_allow_ips=args.forwarded_allow_ips)
+    if workers == 1:
+        uvicorn.run(create_app(settings), **options)
+        return 0
+    # Each worker builds its app from the environment (Settings() there equals settings here) and
+    # gets an equal share of the cores for its embedder, unless told otherwise.
+    share = str(max(1, cores() // workers))
+    os.environ.setdefault("ASSISTANT_EMBED_THREADS", share)
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, share)
+    uvicorn.run("assistant.api.app:create_app", factory=True, workers=workers, **options)
     return 0

@@ -1,7 +1,7 @@
 """Questions: one-shot JSON and streamed server-sent events."""
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
@@ -14,8 +14,9 @@ router = APIRouter(prefix="/v1", tags=["ask"])
 
 @router.post("/ask", response_model=AskResponse, response_model_exclude_none=True,
              responses=ERROR_RESPONSES, summary="Hỏi trợ lý, nhận câu trả lời có trích dẫn")
-async def ask(body: AskRequest, state: StateDep) -> dict:
+async def ask(body: AskRequest, state: StateDep, response: Response) -> dict:
     result = await run_in_threadpool(state.ask, body.q, body.history, body.conversation_id)
+    response.headers["X-Answer-Cache"] = "hit" if result.cached else "miss"
     return result.to_json()
 
 
@@ -29,4 +30,5 @@ async def ask_stream(body: AskRequest, state: StateDep) -> StreamingResponse:
     # Answer before the stream starts so errors keep their status and JSON shape.
     result = await run_in_threadpool(state.ask, body.q, body.history, body.conversation_id)
     return StreamingResponse(answer_events(result.to_json()), media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no",
+                                      "X-Answer-Cache": "hit" if result.cached else "miss"})
