@@ -85,8 +85,9 @@ class Server:
 
     def start(self) -> None:
         log = open(self.log_path, "ab")
+        # one worker: the process whose files, threads and memory phase 3 follows
         self.proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--port", str(self.port),
-                                      "--ingest-if-missing"], env=self.env, cwd=ROOT,
+                                      "--workers", "1", "--ingest-if-missing"], env=self.env, cwd=ROOT,
                                      stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline:
