@@ -76,8 +76,8 @@ class AnswerCache:
             return
         if self._redis is not None:
             try:
-                self._redis.setex("assistant:answer:" + key, int(max(1, self.ttl)),
-                                  json.dumps(value, ensure_ascii=False))
+                self._redis.set("assistant:answer:" + key, json.dumps(value, ensure_ascii=False),
+                                ex=int(max(1, self.ttl)))
             except Exception as exc:
                 self._warn(exc)
             return

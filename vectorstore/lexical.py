@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -66,6 +67,13 @@ def analyze(text: str) -> list[str]:
     return tokens
 
 
+@lru_cache(maxsize=4096)
+def _query_tokens(query: str) -> tuple[str, ...]:
+    """analyze() for queries, remembered: one question searches the same text several times
+    (per document, per scope) and word segmentation is the costly part."""
+    return tuple(analyze(query))
+
+
 class LexicalIndex:
     """BM25 over analyzed chunk texts; scores can be restricted to a subset of chunk ids."""
 
@@ -103,7 +111,7 @@ class LexicalIndex:
 
     def scores(self, query: str) -> np.ndarray:
         vocab = self._bm25.vocab_dict
-        tokens = [t for t in analyze(query) if t in vocab]
+        tokens = [t for t in _query_tokens(query) if t in vocab]
         if not tokens or not self.ids:
             return np.zeros(len(self.ids), dtype=np.float32)
         return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)[: len(self.ids)]
@@ -112,7 +120,8 @@ class LexicalIndex:
         """Top-k (chunk id, BM25 score) with a positive score, optionally among `allowed` ids."""
         s = self.scores(query)
         if allowed is not None:
-            mask = np.fromiter((cid in allowed for cid in self.ids), dtype=bool, count=len(self.ids))
-            s = np.where(mask, s, 0.0)
+            keep = np.zeros(len(self.ids), dtype=bool)
+            keep[[self._pos[cid] for cid in allowed if cid in self._pos]] = True
+            s = np.where(keep, s, 0.0)
         order = np.argsort(-s, kind="stable")[:k]
         return [(self.ids[i], float(s[i])) for i in order if s[i] > 0]

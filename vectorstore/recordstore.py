@@ -70,6 +70,9 @@ class RecordStore:
             self.db = sqlite3.connect(str(self.path), check_same_thread=False)
             self.db.executescript(SCHEMA)
         self.db.row_factory = sqlite3.Row
+        # A read-only version never changes, so its chunks can be kept parsed: every question
+        # reads ~80 of them and json + dataclass building was a tenth of answering.
+        self._chunk_cache: dict[str, Chunk] | None = {} if readonly else None
 
     def close(self) -> None:
         self.db.close()
@@ -154,12 +157,20 @@ class RecordStore:
         return Chunk.from_dict(json.loads(r[0])) if r else None
 
     def chunks_by_ids(self, ids: list[str]) -> dict[str, Chunk]:
+        cache = self._chunk_cache
         out: dict[str, Chunk] = {}
+        if cache is not None:
+            out = {cid: cache[cid] for cid in ids if cid in cache}
+            ids = [cid for cid in ids if cid not in out]
         for i in range(0, len(ids), 500):
             part = ids[i:i + 500]
             rows = self.db.execute(
                 f"SELECT id, json FROM chunks WHERE id IN ({','.join('?' * len(part))})", part)
             out.update({r[0]: Chunk.from_dict(json.loads(r[1])) for r in rows})
+        if cache is not None and ids:
+            if len(cache) > 20_000:  # bounded: a very large corpus keeps its hot chunks only
+                cache.clear()
+            cache.update((cid, out[cid]) for cid in ids if cid in out)
         return out
 
     def chunks_for_record(self, record_id: str) -> list[Chunk]:
