@@ -2,7 +2,7 @@
 (`python -m assistant serve --workers N`), this script only sends load.
 
     .venv/bin/python bench/serve.py [--workers 1,2] [--clients 20] [--seconds 30] [--distinct 120]
-                                    [--cache both|on|off]
+                                    [--cache both|on|off] [--database-url URL] [--redis-url URL]
 
 Each client sends `--per-connection` requests on one keep-alive connection, then opens a new one
 (as people come and go; connections kept for ever would pin a client to one worker).
@@ -117,12 +117,20 @@ def worker_pids(pid: int) -> list[int]:
 
 
 class Server:
-    def __init__(self, workers: int, cache: bool, tmp: Path):
+    def __init__(self, workers: int, cache: bool, tmp: Path, database_url: str | None = None,
+                 redis_url: str | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "ASSISTANT_DB_PATH": str(tmp / f"app-{workers}-{cache}.sqlite"),
                "ASSISTANT_RATE_LIMIT_PER_MINUTE": "100000000",
                "ASSISTANT_ANSWER_CACHE_SIZE": "1024" if cache else "0"}
+        if database_url:
+            env["ASSISTANT_DATABASE_URL"] = database_url
+        if redis_url:  # a cache the previous configuration filled would flatter this one
+            import redis
+
+            redis.Redis.from_url(redis_url).flushdb()
+            env["ASSISTANT_REDIS_URL"] = redis_url
         env.pop("ASSISTANT_ZALO_OA_SECRET", None)
         self.log = tmp / f"server-{workers}-{cache}.log"
         self.proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--port", str(self.port),
@@ -232,7 +240,7 @@ async def load(port: int, mix: list[str], clients: int, seconds: float, per_conn
 
 
 def run_one(workers: int, cache: bool, args, mix: list[str], tmp: Path) -> dict:
-    server = Server(workers, cache, tmp)
+    server = Server(workers, cache, tmp, args.database_url, args.redis_url)
     try:
         server.wait_ready()
         asyncio.run(load(server.port, mix[::7], args.clients, 3.0, args.per_connection))  # warm-up
@@ -251,6 +259,7 @@ def run_one(workers: int, cache: bool, args, mix: list[str], tmp: Path) -> dict:
             "p50_ms": round(percentile(ms, 50)), "p95_ms": round(percentile(ms, 95)),
             "p99_ms": round(percentile(ms, 99)), "mean_ms": round(statistics.fmean(ms)) if ms else None,
             "cache_hit_rate": round(hits / (hits + misses), 3) if hits + misses else None,
+            "store": "postgresql" if args.database_url else "sqlite", "redis": bool(args.redis_url),
             "rss_mb_per_worker": list(rss.values()), "cores_busy_per_worker": busy[:-1],
             "cores_busy_load_generator": busy[-1]}
 
@@ -264,6 +273,8 @@ def main() -> int:
     ap.add_argument("--cache", choices=["both", "on", "off"], default="both")
     ap.add_argument("--per-connection", type=int, default=5,
                     help="requests a client sends on one keep-alive connection before opening a new one")
+    ap.add_argument("--database-url", help="serve with this PostgreSQL (as replicas do; default: SQLite)")
+    ap.add_argument("--redis-url", help="share rate limits and the answer cache through this Redis (flushed per run)")
     args = ap.parse_args()
     pool = question_pool(args.distinct)
     mix = zipf_mix(pool, 20_000)

@@ -210,3 +210,41 @@ def test_schema_is_versioned_and_an_old_sqlite_file_is_migrated(tmp_path):
 def test_retention_must_be_positive(tmp_path):
     with pytest.raises(ValueError, match="retention_days must be at least 1"):
         AppStore(tmp_path / "app.sqlite", retention_days=0)
+
+
+def test_group_commit_writes_concurrent_items_in_fewer_transactions_and_reports_failures():
+    import threading
+    import time
+
+    from assistant.storage.group_commit import GroupCommit
+
+    batches: list[list[int]] = []
+
+    def write(items: list[int]) -> None:
+        time.sleep(0.02)  # a slow write: callers arriving meanwhile join the next batch
+        if -1 in items:
+            raise RuntimeError("disk full")
+        batches.append(items)
+
+    commit: GroupCommit[int] = GroupCommit(write)
+    errors: list[BaseException] = []
+
+    def submit(i: int) -> None:
+        try:
+            commit.submit(i)
+        except RuntimeError as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(5)
+    assert sorted(i for b in batches for i in b) == list(range(20))  # each item exactly once
+    assert len(batches) < 20
+    commit.submit(20)  # alone: written at once, by the caller itself
+    assert batches[-1] == [20]
+    with pytest.raises(RuntimeError, match="disk full"):
+        commit.submit(-1)
+    commit.submit(21)  # a failed batch does not wedge the next one
+    assert batches[-1] == [21] and not errors

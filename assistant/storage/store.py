@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 
 from assistant.errors import AssistantError, NotFound
 from assistant.redact import redact
+from assistant.storage.group_commit import GroupCommit
 from assistant.storage.schema import (conversations, feedback, migrate, turns, zalo_inbox,
                                       zalo_token)
 
@@ -87,6 +88,7 @@ class AppStore:
         self._purged_at = float("-inf")
         self.engine = make_engine(target)
         self.schema_version = migrate(self.engine)
+        self._turn_writes: GroupCommit[dict] = GroupCommit(self._write_turns)
 
     @contextlib.contextmanager
     def _tx(self, write: bool = False) -> Iterator[Connection]:
@@ -124,13 +126,18 @@ class AppStore:
         now = self._clock()
         cites = [{"n": c.get("n"), "doc_id": c.get("doc_id"), "section": c.get("section")}
                  for c in (citations or [])]
+        self._turn_writes.submit({
+            "conversation_id": conversation_id, "answer_id": answer_id, "question": redact(question),
+            "answer": redact(answer), "abstained": int(abstained),
+            "citations": json.dumps(cites, ensure_ascii=False), "created": now, "channel": channel})
+
+    def _write_turns(self, rows: list[dict]) -> None:
+        """One transaction for the turns of many answers (see group_commit)."""
         with self._tx(write=True) as conn:
-            self._upsert_conversation(conn, conversation_id, channel, now)
-            conn.execute(insert(turns).values(
-                conversation_id=conversation_id, answer_id=answer_id, question=redact(question),
-                answer=redact(answer), abstained=int(abstained),
-                citations=json.dumps(cites, ensure_ascii=False), created=now))
-            self._purge(conn, now)
+            for row in rows:
+                self._upsert_conversation(conn, row["conversation_id"], row["channel"], row["created"])
+            conn.execute(insert(turns), [{k: v for k, v in row.items() if k != "channel"} for row in rows])
+            self._purge(conn, max(row["created"] for row in rows))
 
     def _upsert_conversation(self, conn: Connection, conversation_id: str, channel: str, now: float) -> None:
         if self.dialect == "postgresql":
