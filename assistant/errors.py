@@ -1,37 +1,13 @@
-"""One project exception type carrying its HTTP status; one JSON error shape.
+"""The errors the assistant and its channels raise and catch, gathered in one place.
 
-Every error a user can cause is an AssistantError (or subclass). The API turns it into
-{"error": {"code": ..., "message": ..., "status": ...}} and the CLI into one line on stderr.
+The base type lives at the bottom of the pipeline (ingest/errors.py) so that ingest and the index
+can raise it without importing upwards; the API maps every one to one JSON shape
+(assistant/api/errors.py).
 """
 from __future__ import annotations
 
+from ingest.errors import AssistantError, IngestError, NotFound
+from vectorstore.errors import EmbedderMismatch, EmbedderUnavailable, IndexLocked, IndexNotReady
 
-class AssistantError(Exception):
-    status: int = 400
-    code: str = "bad_request"
-
-    def __init__(self, message: str, *, status: int | None = None, code: str | None = None):
-        super().__init__(message)
-        self.message = message
-        if status is not None:
-            self.status = status
-        if code is not None:
-            self.code = code
-
-    def to_json(self) -> dict:
-        return {"error": {"code": self.code, "message": self.message, "status": self.status}}
-
-
-class NotFound(AssistantError):
-    status = 404
-    code = "not_found"
-
-
-class IndexNotReady(AssistantError):
-    status = 503
-    code = "index_not_ready"
-
-
-class EmbedderMismatch(AssistantError):
-    status = 409
-    code = "embedder_mismatch"
+__all__ = ["AssistantError", "EmbedderMismatch", "EmbedderUnavailable", "IndexLocked", "IndexNotReady",
+           "IngestError", "NotFound"]

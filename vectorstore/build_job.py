@@ -13,7 +13,7 @@ import resource
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from assistant.errors import AssistantError
+from ingest.errors import AssistantError
 
 
 def _limit_memory(megabytes: int) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlparse
 
-from assistant.errors import IndexNotReady
+from vectorstore.errors import IndexNotReady
 from vectorstore.chunks import Chunk
 
 ADD_BATCH = 1000

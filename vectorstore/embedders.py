@@ -17,14 +17,10 @@ from typing import Callable
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from assistant.errors import AssistantError
+from ingest.errors import AssistantError
+from vectorstore.errors import EmbedderUnavailable
 
 BATCH = 16
-
-
-class EmbedderUnavailable(AssistantError):
-    status = 503
-    code = "embedder_unavailable"
 
 
 class Embedder(Embeddings):

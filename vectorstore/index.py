@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import Callable
 
 import vocabulary
-from assistant.errors import AssistantError, EmbedderMismatch, IndexNotReady, NotFound
+from ingest.errors import AssistantError, NotFound
+from vectorstore.errors import EmbedderMismatch, IndexLocked, IndexNotReady
 from vectorstore.chroma_store import ChromaStore, collection_name, make_client
 from vectorstore.chunks import Chunk, chunk_document
 from vectorstore.dense import DenseSnapshot, write_snapshot
@@ -42,11 +43,6 @@ from vectorstore.scoring import minmax
 FORMAT_VERSION = 1
 KEEP_VERSIONS = 2
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
-
-
-class IndexLocked(AssistantError):
-    status = 409
-    code = "index_locked"
 
 
 @dataclass

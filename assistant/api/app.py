@@ -24,7 +24,7 @@ from assistant.api.errors import install_error_handlers
 from assistant.api.middleware import (AccessLogMiddleware, BodyLimitMiddleware, GenerationMiddleware,
                                       JsonCORSMiddleware, RateLimitMiddleware)
 from assistant.api.routes import admin, ask, catalog, feedback, health, static, zalo
-from assistant.api.state import AppState
+from assistant.service import AppState
 from assistant.ratelimit import RateLimiter
 from assistant.settings import Settings
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 
 from assistant.api.errors import http_error
-from assistant.api.state import AppState
+from assistant.service import AppState
 from assistant.settings import Settings
 from assistant.storage import AppStore
 

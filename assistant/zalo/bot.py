@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 
-from assistant.api.schemas import MAX_QUESTION, clean_text
-from assistant.api.state import AppState
+from assistant.user_text import MAX_QUESTION, clean_text
+from assistant.service import AppState
 from assistant.errors import AssistantError, IndexNotReady
 from assistant.redact import redact
 from assistant.zalo.client import ZaloClient

@@ -17,7 +17,6 @@ import asyncio
 import logging
 import time
 
-from fastapi.concurrency import run_in_threadpool
 
 from assistant.redact import redact
 from assistant.zalo.client import ZaloError, ZaloRetryable
@@ -71,7 +70,7 @@ class Delivery:
                 wait = self._paused_until - time.time()
                 if wait <= 0:
                     free = self.concurrency - len(running)
-                    rows = await run_in_threadpool(self.store.claim_zalo, free, LEASE_SECONDS) if free > 0 else []
+                    rows = await asyncio.to_thread(self.store.claim_zalo, free, LEASE_SECONDS) if free > 0 else []
                     for row in rows:
                         task = asyncio.get_running_loop().create_task(self._deliver(row))
                         running.add(task)
@@ -95,7 +94,7 @@ class Delivery:
         to the queue."""
         if time.time() < self._paused_until:
             return
-        rows = await run_in_threadpool(self.store.claim_zalo, 1, LEASE_SECONDS, msg_id)
+        rows = await asyncio.to_thread(self.store.claim_zalo, 1, LEASE_SECONDS, msg_id)
         for row in rows:
             await self._deliver(row)
 
@@ -106,12 +105,12 @@ class Delivery:
             try:
                 reply = row.get("reply")
                 if not reply:
-                    reply = await run_in_threadpool(self.bot.reply_text, user, row["text"])
-                    await run_in_threadpool(self.store.zalo_progress, msg_id, reply)
+                    reply = await asyncio.to_thread(self.bot.reply_text, user, row["text"])
+                    await asyncio.to_thread(self.store.zalo_progress, msg_id, reply)
                 sent = row.get("sent_parts") or 0
-                await run_in_threadpool(self.client.send_reply, user, reply, sent,
+                await asyncio.to_thread(self.client.send_reply, user, reply, sent,
                                         lambda n: self.store.zalo_progress(msg_id, None, n))
-                await run_in_threadpool(self.store.zalo_done, msg_id)
+                await asyncio.to_thread(self.store.zalo_done, msg_id)
             except ZaloRetryable as exc:
                 await self._retry(row, exc, rate_limited=exc.zalo_code == -32)
             except ZaloError as exc:
@@ -119,7 +118,7 @@ class Delivery:
                     await self._retry(row, exc)  # a token problem an operator can fix: keep the message
                 else:  # -213 not a follower, -201 bad parameter …: Zalo will never accept it
                     log.warning("zalo reply refused for good: %s", redact(exc.message))
-                    await run_in_threadpool(self.store.zalo_fail, msg_id, exc.message)
+                    await asyncio.to_thread(self.store.zalo_fail, msg_id, exc.message)
             except Exception as exc:  # an answering bug must not lose the message either
                 await self._retry(row, exc)
 
@@ -128,5 +127,5 @@ class Delivery:
         if rate_limited:
             self._paused_until = max(self._paused_until, time.time() + delay)
         error = f"{type(exc).__name__}: {getattr(exc, 'message', None) or exc}"
-        status = await run_in_threadpool(self.store.zalo_retry, row["msg_id"], error, delay, self.give_up)
+        status = await asyncio.to_thread(self.store.zalo_retry, row["msg_id"], error, delay, self.give_up)
         log.info("zalo delivery %s, next try in %.1fs: %s", status, delay, redact(error))

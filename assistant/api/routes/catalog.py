@@ -9,7 +9,8 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import AfterValidator
 
 from assistant.api.deps import IndexDep, StateDep
-from assistant.api.schemas import VISIBLE, ERROR_RESPONSES, clean_text
+from assistant.api.schemas import ERROR_RESPONSES
+from assistant.user_text import VISIBLE, clean_text
 from assistant.errors import NotFound
 
 router = APIRouter(prefix="/v1", tags=["index"], responses=ERROR_RESPONSES)

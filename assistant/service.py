@@ -1,4 +1,4 @@
-"""What the running app holds: settings, the served index generation, the app store.
+"""What a running service holds (the web app and the Zalo bot share it): settings, the served index generation, the app store.
 
 The index may be missing at start (nothing ingested yet): the app still starts, /readyz says 503
 and index-backed routes answer IndexNotReady until an ingest builds it.
