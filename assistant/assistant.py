@@ -44,9 +44,19 @@ class PlanAssistant:
             q = replace(q, bridged=bridged, expansions=[*q.expansions, *extra])
         return q
 
-    def search(self, query: str, k: int = 8):
-        """Fused hits for a free-text query (the search command and the API use this)."""
-        return self.retriever.retrieve(self.understand(query), k=k)
+    def search(self, query: str, k: int = 8, doc_ids: list[str] | None = None,
+               province: str | None = None):
+        """Fused hits for a free-text query, optionally within documents or one province (the
+        search command uses this: it ranks exactly as answering does)."""
+        q = self.understand(query)
+        if province:
+            q = replace(q, provinces=[province])
+        return self._retrieve(q, doc_ids=doc_ids, k=k)
+
+    def _retrieve(self, q, doc_ids: list[str] | None = None, groups: list[list[str]] | None = None,
+                  k: int | None = None):
+        docs = self.retriever.invoke(q.text, question=q, doc_ids=doc_ids, groups=groups, k=k)
+        return self.retriever.hits(docs)
 
     def answer(self, question: str, history: list[str] | None = None,
                conversation_id: str | None = None) -> Answer:
@@ -77,13 +87,13 @@ class PlanAssistant:
         if q.intent == "greeting":
             return []
         if scope.doc_ids:
-            return self.retriever.retrieve(q, doc_ids=scope.doc_ids)
+            return self._retrieve(q, doc_ids=scope.doc_ids)
         if q.intent in ("target", "owner", "deadline") and not q.provinces:
-            return self.retriever.retrieve_per_scope(q, self.composer.corpus.scope_groups())
+            return self._retrieve(q, groups=self.composer.corpus.scope_groups())
         if len(q.provinces) > 1:  # "… ở tỉnh A và tỉnh B": search each named province, then merge
             hits = []
             for province in q.provinces:
-                hits += self.retriever.retrieve(replace(q, provinces=[province]))
+                hits += self._retrieve(replace(q, provinces=[province]))
             hits.sort(key=lambda h: (-h.score, h.chunk.id))
             return hits
-        return self.retriever.retrieve(q)
+        return self._retrieve(q)

@@ -1,7 +1,10 @@
 """Hybrid retrieval: lexical (BM25 over folded, segmented text) + dense (e5), fused.
 
-`HybridRetriever` is a LangChain `BaseRetriever`; the assistant calls `.retrieve(question)` with an
-understood `Question` to get scored `Hit`s, LangChain callers get `Document`s.
+`HybridRetriever` is a LangChain `BaseRetriever`, and the answer path calls it the LangChain way:
+`invoke(text, question=<understood Question>, doc_ids=…, groups=…)` gives `Document`s whose ids
+are chunk ids and whose metadata carry the fused and per-leg scores; `hits(documents)` turns them
+back into the index's `Hit`s (the one hit type) for the composer. `retrieve` is the same ranking
+without the LangChain run (benchmarks sweep fusion settings with it).
 
 - Filters: the documents a question names (resolved by the composer's `Scope`) restrict the
   search to them; else a named province the corpus holds restricts it to that province (falling
@@ -17,30 +20,19 @@ understood `Question` to get scored `Hit`s, LangChain callers get `Document`s.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
 
-from ingest.normalize import fold
+from vectorstore.index import Hit
 from vectorstore.scoring import minmax
 
+from assistant.errors import AssistantError
 from assistant.glossary import province_key
 from assistant.understanding import Question, understand
-
-FUSIONS = ("weighted", "rrf")
-
-
-@dataclass
-class Scored:
-    """A fused hit: the chunk, its fused score and the per-leg scores."""
-
-    chunk: Any
-    score: float
-    scores: dict[str, float] = field(default_factory=dict)
 
 
 def fuse_weighted(dense: dict[str, float], lexical: dict[str, float], weight: float) -> dict[str, float]:
@@ -59,10 +51,12 @@ def fuse_rrf(dense: list[str], lexical: list[str], k0: int = 60) -> dict[str, fl
 class HybridRetriever(BaseRetriever):
     """Lexical + dense search over a PlanIndex, fused; a LangChain retriever."""
 
+    model_config = ConfigDict(arbitrary_types_allowed=True, validate_assignment=True)
+
     index: Any
     k: int = 8
     candidates: int = 30
-    fusion: str = "weighted"
+    fusion: Literal["weighted", "rrf"] = "weighted"  # anything else is refused, not read as "weighted"
     weight: float = 0.5  # dense share in weighted fusion
     unaccented_weight: float = 0.15  # dense share for accentless questions (e5 barely reads them)
     rrf_k: int = 60
@@ -102,7 +96,7 @@ class HybridRetriever(BaseRetriever):
         lex_rank = sorted(lexical, key=lexical.get, reverse=True)
         return chunks, dense, lexical, dense_rank, lex_rank
 
-    def retrieve(self, question: Question, k: int | None = None, doc_ids: list[str] | None = None) -> list[Scored]:
+    def retrieve(self, question: Question, k: int | None = None, doc_ids: list[str] | None = None) -> list[Hit]:
         """Fused hits for an understood question, best first (within `doc_ids` when given)."""
         k = k or self.k
         query = question.search_text()
@@ -120,42 +114,57 @@ class HybridRetriever(BaseRetriever):
             fused = fuse_weighted(dense, lexical, w)
             scale = 1.0
         years = [str(y) for y in question.years]
-        out: list[Scored] = []
+        out: list[Hit] = []
         for cid, s in fused.items():
             c = chunks[cid]
             if years and any(y in f"{c.section} {c.text}" for y in years):
                 s += self.year_boost * scale
-            out.append(Scored(c, s, {"dense": dense.get(cid, 0.0), "lexical": lexical.get(cid, 0.0)}))
+            out.append(Hit(c, s, "fused", {"dense": dense.get(cid, 0.0), "lexical": lexical.get(cid, 0.0)}))
         out.sort(key=lambda h: (-h.score, h.chunk.id))
         if self.reranker is not None and out:
             out = self.rerank(question.text, out[: max(k * 2, 10)])
         return out[:k]
 
-    def retrieve_per_scope(self, question: Question, groups: list[list[str]], k: int | None = None) -> list[Scored]:
+    def retrieve_per_scope(self, question: Question, groups: list[list[str]], k: int | None = None) -> list[Hit]:
         """Best hits within each group of documents (one group per jurisdiction), merged: a topic
         whose figures or owners differ by plan is looked for in every plan."""
-        out: list[Scored] = []
+        out: list[Hit] = []
         for doc_ids in groups:
             out += self.retrieve(question, k, doc_ids=doc_ids)
         out.sort(key=lambda h: (-h.score, h.chunk.id))
         return out
 
-    def rerank(self, query: str, hits: list[Scored]) -> list[Scored]:
+    def rerank(self, query: str, hits: list[Hit]) -> list[Hit]:
         scores = self.reranker.predict([(query, h.chunk.text) for h in hits])
         for h, s in zip(hits, scores):
             h.scores["rerank"] = float(s)
         return sorted(hits, key=lambda h: h.scores["rerank"], reverse=True)
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        hits = self.retrieve(understand(query))
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
+                                question: Question | None = None, doc_ids: list[str] | None = None,
+                                groups: list[list[str]] | None = None, k: int | None = None) -> list[Document]:
+        """`query` alone is read here; the assistant passes the `question` it already understood
+        (with its history and the index's vocabulary), and the documents (`doc_ids`) or
+        jurisdictions (`groups`, one search each) to search."""
+        q = question if question is not None else understand(query)
+        found = self.retrieve_per_scope(q, groups, k) if groups else self.retrieve(q, k, doc_ids=doc_ids)
         docs = []
-        for h in hits:
-            meta = h.chunk.to_dict() if hasattr(h.chunk, "to_dict") else dict(vars(h.chunk))
+        for h in found:
+            meta = h.chunk.to_dict()
             meta.pop("text", None)
             meta.pop("embed_text", None)
             meta.update(score=h.score, **{f"score_{k}": v for k, v in h.scores.items()})
             docs.append(Document(page_content=h.chunk.text, metadata=meta, id=h.chunk.id))
         return docs
+
+    def hits(self, documents: list[Document]) -> list[Hit]:
+        """The index's hits behind documents this retriever returned, in their order."""
+        chunks = self.index.records.chunks_by_ids([d.id for d in documents])
+        out = []
+        for d in documents:
+            scores = {k[len("score_"):]: v for k, v in d.metadata.items() if k.startswith("score_")}
+            out.append(Hit(chunks[d.id], d.metadata["score"], "fused", scores))
+        return out
 
 
 def load_reranker(name: str | None):
@@ -163,8 +172,6 @@ def load_reranker(name: str | None):
     if not name:
         return None
     from sentence_transformers import CrossEncoder
-
-    from assistant.errors import AssistantError
 
     try:
         return CrossEncoder(name, local_files_only=True, device="cpu")

@@ -145,3 +145,17 @@ def test_reranker_reorders_by_cross_encoder_scores(built_index, tiny_cross_encod
 
     with pytest.raises(AssistantError, match="cannot be loaded locally"):
         load_reranker(str(tiny_cross_encoder / "missing"))
+
+
+def test_fusion_option_is_validated(built_index):
+    from pydantic import ValidationError
+
+    from assistant.retrieval import HybridRetriever
+
+    _, index = built_index
+    with pytest.raises(ValidationError, match="weighted"):
+        HybridRetriever(index=index, fusion="wieghted")
+    retriever = HybridRetriever(index=index, fusion="rrf")
+    with pytest.raises(ValidationError):
+        retriever.fusion = "rfr"  # assignments are checked too (bench/ask.py sweeps by assignment)
+    assert retriever.fusion == "rrf"

@@ -116,7 +116,7 @@ def test_two_cli_ingests_while_the_server_answers(served, built_index):
     names = {p.name for p in versions_dir(index_dir).iterdir()}
     assert first in names  # still read by `other_worker`: kept although two builds came after it
     assert deleted_files_open(index_dir) == []  # the server let go of the versions it replaced
-    assert other_worker.search("chữ ký số", k=1)  # and that reader still works
+    assert other_worker.search_dense("chữ ký số", k=1)  # and that reader still works
     other_worker.close()
     (settings.plans_dir / f"{OLD_PLAN}.txt").unlink()
     build_index(settings, prune=True)  # a build after the reader closed removes its version
@@ -157,7 +157,7 @@ def test_reading_a_version_never_writes_to_it(built_index, tmp_path):
     index = PlanIndex.open(settings)
     answer = PlanAssistant(settings, index).answer("Đề án chuyển đổi số tỉnh Thanh Hóa giai đoạn 2021-2025")
     assert TIN_TUC in [c.doc_id for c in answer.citations]
-    assert index.search("chữ ký số", k=3) and index.search_dense("chữ ký số", k=3)
+    assert index.search_lexical("chữ ký số", k=3) and index.search_dense("chữ ký số", k=3)
     assert len(list((vdir / "leases").iterdir())) == 1  # the reader's lease, its only file
     index.close()
     assert files() == before and list((vdir / "leases").iterdir()) == []

@@ -38,7 +38,6 @@ from vectorstore.embedders import CachedEmbedder, Embedder, make_embedder
 from vectorstore.lexical import LexicalIndex, analyze
 from vectorstore.recordstore import RecordStore
 from vectorstore.termbank import TermBank, corpus_terms
-from vectorstore.scoring import minmax
 
 FORMAT_VERSION = 1
 KEEP_VERSIONS = 2
@@ -542,40 +541,6 @@ class PlanIndex:
         if where and (where.get("doc_id") or where.get("province")):
             allowed = self.records.chunk_ids(where.get("doc_id"), where.get("province"))
         return self._hits(self.lexical.search(query, k, allowed), "lexical")
-
-    def search(self, query: str, k: int = 10, where: dict | None = None,
-               dense_weight: float = 0.5, pool: int = 40) -> list[Hit]:
-        """Weighted fusion over the union of both legs' top-`pool`: every candidate gets its exact
-        dense (cosine) and lexical (BM25) score, dense min-max normalized, lexical divided by its
-        maximum; fused = w * dense + (1 - w) * lexical."""
-        import numpy as np
-
-        qvec = np.asarray(self._query_vector(query), dtype=np.float32)
-        where = self._where(where)
-        dense = dict(self.dense.search(qvec.tolist(), pool, where))
-        lex = dict((h.chunk.id, h.score) for h in self.search_lexical(query, pool, where))
-        missing = [cid for cid in lex if cid not in dense]
-        for cid, vec in self.dense.vectors(missing).items():
-            dense[cid] = float(np.dot(qvec, np.asarray(vec, dtype=np.float32)))
-        all_lex = self.lexical.scores(query)
-        pos = self.lexical._pos
-        for cid in dense:
-            if cid not in lex and cid in pos:
-                lex[cid] = float(all_lex[pos[cid]])
-        dn = minmax(dense)
-        top_lex = max(lex.values(), default=0.0)
-        ln = {cid: (v / top_lex if top_lex > 0 else 0.0) for cid, v in lex.items()}
-        ids = list(dict.fromkeys([*dense, *lex]))
-        chunks = self.records.chunks_by_ids(ids)
-        fused = []
-        for cid in ids:
-            if cid not in chunks:
-                continue
-            score = dense_weight * dn.get(cid, 0.0) + (1 - dense_weight) * ln.get(cid, 0.0)
-            fused.append(Hit(chunks[cid], score, "fused", {
-                "dense": dense.get(cid, 0.0), "lexical": lex.get(cid, 0.0), "fused": score}))
-        fused.sort(key=lambda h: (-h.score, h.chunk.id))
-        return fused[:k]
 
     # -- lookups --
     def chunk(self, chunk_id: str) -> Chunk:

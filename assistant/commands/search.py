@@ -21,12 +21,16 @@ def register(subparsers) -> None:
 
 
 def run(args, settings) -> int:
-    from vectorstore.index import PlanIndex
+    from assistant.assistant import PlanAssistant
 
-    index = PlanIndex.open(settings)
-    where = {"doc_id": args.doc, "province": args.province}
-    search = {"fused": index.search, "dense": index.search_dense, "lexical": index.search_lexical}[args.leg]
-    hits = search(args.query, k=args.k, where=where)
+    assistant = PlanAssistant(settings)
+    if args.leg == "fused":  # the assistant's own ranking: what answering reads
+        hits = assistant.search(args.query, k=args.k, doc_ids=[args.doc] if args.doc else None,
+                                province=args.province)
+    else:
+        where = {"doc_id": args.doc, "province": args.province}
+        leg = {"dense": assistant.index.search_dense, "lexical": assistant.index.search_lexical}[args.leg]
+        hits = leg(args.query, k=args.k, where=where)
     for n, h in enumerate(hits, 1):
         c = h.chunk
         if args.json:
