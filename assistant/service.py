@@ -104,7 +104,8 @@ class AppState:
         now = time.monotonic()
         if not force and now - self._checked < self.settings.index_watch_seconds:
             return False
-        from vectorstore.index import PlanIndex, current_version
+        from vectorstore.index import PlanIndex
+        from vectorstore.versions import current_version
 
         with self._open_lock:
             self._checked = time.monotonic()

@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.settings import Settings  # noqa: E402
-from vectorstore.index import PlanIndex, build_index  # noqa: E402
+from vectorstore.build import build_index
+from vectorstore.index import PlanIndex  # noqa: E402
 
 QUERIES = ["chu ky so hai duong", "Sở TT&TT Bình Định IPv6", "tỷ lệ dân số trưởng thành có chữ ký số",
            "kinh tế số chiếm bao nhiêu phần trăm GRDP năm 2025", "ai chủ trì nền tảng hóa đơn điện tử",

@@ -32,7 +32,7 @@ def run_part(part: str, cache: Path) -> None:
     from assistant.assistant import PlanAssistant
     from assistant.evaluation import evaluate, load_questions
     from assistant.settings import Settings
-    from vectorstore.index import build_index
+    from vectorstore.build import build_index
 
     sources = [e for e in json.loads((HERE / "sources.json").read_text(encoding="utf-8")) if e["part"] == part]
     with tempfile.TemporaryDirectory() as tmp:

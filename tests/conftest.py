@@ -40,7 +40,8 @@ def built_index(tmp_path_factory, plans_dir):
     import os
 
     from assistant.settings import Settings
-    from vectorstore.index import PlanIndex, build_index
+    from vectorstore.build import build_index
+    from vectorstore.index import PlanIndex
 
     root = tmp_path_factory.mktemp("built-index")
     cache = os.environ.get("ASSISTANT_TEST_EMBED_CACHE") or str(root / "embed-cache.sqlite")

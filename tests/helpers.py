@@ -18,7 +18,7 @@ def small_corpus(base, root, names, build: bool = True, **settings):
     index and app database, embedding from the session's cache; built unless `build` is False."""
     import shutil
 
-    from vectorstore.index import build_index
+    from vectorstore.build import build_index
 
     plans = root / "plans"
     plans.mkdir()

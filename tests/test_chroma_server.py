@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from vectorstore.index import PlanIndex, build_index
+from vectorstore.build import build_index
+from vectorstore.index import PlanIndex
 
 from tests.test_index import check_search_cases
 

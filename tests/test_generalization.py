@@ -16,7 +16,8 @@ import pytest
 
 from assistant.assistant import PlanAssistant
 from assistant.settings import Settings
-from vectorstore.index import PlanIndex, build_index
+from vectorstore.build import build_index
+from vectorstore.index import PlanIndex
 
 FIXTURES = Path(__file__).parent / "fixtures" / "plans"
 NQ, TU, KS = "nq-12-cp-2024", "tu-145-kh-tu-2023", "huyen-kim-son-kh-2024"

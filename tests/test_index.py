@@ -12,8 +12,11 @@ import pytest
 
 from assistant.errors import EmbedderMismatch, IndexNotReady, NotFound
 from assistant.settings import Settings
-from vectorstore import index as index_mod
-from vectorstore.index import IndexLocked, PlanIndex, build_index, current_version, index_lock
+from vectorstore import build as build_mod
+from vectorstore.build import build_index
+from vectorstore.errors import IndexLocked
+from vectorstore.index import PlanIndex
+from vectorstore.versions import current_version, index_lock
 
 NEWS = "thanh-hoa-de-an-cds-2021-tin-tuc"
 TH2020 = "thanh-hoa-ke-hoach-cds-2020"
@@ -138,7 +141,7 @@ def test_second_build_embeds_nothing(tmp_path, plans_dir, monkeypatch):
     index = PlanIndex.open(s)
     assert index.version == second.version and index.chroma.count() == first.chunks
     # New ingest code (or --rebuild): unchanged files are parsed again, vectors still cached.
-    monkeypatch.setattr(index_mod, "pipeline_fingerprint", lambda: "changed-code")
+    monkeypatch.setattr(build_mod, "pipeline_fingerprint", lambda: "changed-code")
     third = build_index(s)
     assert (third.parsed, third.skipped, third.embedded) == ([NEWS], 0, 0)
     assert build_index(s).skipped == 1
@@ -206,7 +209,7 @@ def test_failure_mid_build_keeps_the_previous_index(tmp_path, plans_dir, built_i
         raise RuntimeError("disk full (injected)")
 
     (plans / f"{NEWS}.txt").write_text("Nội dung mới hoàn toàn về chữ ký số.\n", encoding="utf-8")
-    monkeypatch.setattr(index_mod.LexicalIndex, "build", boom)
+    monkeypatch.setattr(build_mod.LexicalIndex, "build", boom)
     with pytest.raises(RuntimeError, match="injected"):
         build_index(s)
     assert current_version(s.index_dir) == good.version

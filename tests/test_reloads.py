@@ -19,7 +19,9 @@ import uvicorn
 
 from assistant.api import create_app
 from tests.helpers import small_corpus
-from vectorstore.index import PlanIndex, build_index, current_version, versions_dir
+from vectorstore.build import build_index
+from vectorstore.index import PlanIndex
+from vectorstore.versions import current_version, versions_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 TIN_TUC = "thanh-hoa-de-an-cds-2021-tin-tuc"

@@ -28,15 +28,19 @@ def _limit_memory(megabytes: int) -> None:
 def _build(settings, paths, prune: bool):
     """Runs in the child: the summary, or the error as plain values (any exception class pickles
     back differently, a plain tuple always does)."""
-    from vectorstore.index import build_index
-
     try:
+        from vectorstore.build import build_index
+
         return "ok", build_index(settings, paths, prune)
     except AssistantError as exc:
         return "error", (exc.message, exc.code, exc.status)
     except MemoryError:
         return "error", (f"the build needed more than {settings.ingest_memory_mb} MB; the index is "
                          "unchanged", "ingest_too_large", 413)
+    except BaseException as exc:  # under the cap even imports fail oddly: numpy raises
+        # KeyboardInterrupt when OpenBLAS cannot start its threads; it must not reach the server
+        return "error", (f"the build failed ({type(exc).__name__}); the index is unchanged",
+                         "ingest_failed", 422)
 
 
 def build_in_child(settings, paths=None, prune: bool = False):

@@ -17,7 +17,6 @@ from typing import Callable
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from ingest.errors import AssistantError
 from vectorstore.errors import EmbedderUnavailable
 
 BATCH = 16

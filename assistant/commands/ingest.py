@@ -45,7 +45,7 @@ class _Bars:
 
 
 def run(args, settings) -> int:
-    from vectorstore.index import build_index
+    from vectorstore.build import build_index
 
     bars = None if args.quiet else _Bars()
     try:

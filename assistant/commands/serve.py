@@ -57,7 +57,8 @@ def run(args, settings) -> int:
     import uvicorn
 
     from assistant.api import create_app
-    from vectorstore.index import build_index, current_version
+    from vectorstore.build import build_index
+    from vectorstore.versions import current_version
 
     if args.workers is not None and args.workers < 1:
         raise AssistantError("--workers must be at least 1", code="bad_workers")
