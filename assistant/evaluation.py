@@ -7,7 +7,6 @@ abstained exactly when `abstain` is true.
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -157,8 +156,3 @@ def evaluate(answerer: Answerer, items: list[dict]) -> Report:
         ms = (time.perf_counter() - t0) * 1000
         report.items.append(score_item(item, ans, ms))
     return report
-
-
-def strip_marks(text: str) -> str:
-    """Answer text without citation marks, for graders that compare raw text."""
-    return re.sub(r"\s*\[\d+\]", "", text)

@@ -166,7 +166,7 @@ def resolve_group(group: list[tuple[str, list[str]]], parts: dict[int, Section],
     return out
 
 
-def _groups(clause: str) -> list[list[tuple[str, list[str]]]]:
+def reference_groups(clause: str) -> list[list[tuple[str, list[str]]]]:
     """Reference groups of a clause: split at ";", each a list of (keyword, values)."""
     groups = []
     for piece in clause.split(";"):
@@ -200,7 +200,7 @@ def extract_assignments(doc_id: str, norm: NormalizedText, sections: list[Sectio
             region = norm.text[head.norm_start:head.norm_end]
             for a, b in _clauses(region, head.norm_start):
                 clause = norm.text[a:b]
-                groups = _groups(clause)
+                groups = reference_groups(clause)
                 if not groups:
                     continue
                 clause_part = None

@@ -240,7 +240,6 @@ def _type_and_title(lines: list[str]) -> tuple[str, str, int]:
         if not m or not _is_caps(m.group(1)):
             continue
         rest = [m.group(2)] if m.group(2) else []
-        subject = bool(rest) and bool(re.match(r"^(V/v|Về\s)", rest[0]))
         caps = _is_caps(rest[0]) if rest else None
         for nxt in lines[i + 1:i + 8]:
             structural = re.match(r"^(?:(?:PHẦN|Phần)\s+[IVX\d]+|[IVX]+\s*[.:]\s|\d{1,2}\.\s|Điều\s+\d|QUYẾT\s+ĐỊNH\s*:)", nxt)
@@ -251,7 +250,6 @@ def _type_and_title(lines: list[str]) -> tuple[str, str, int]:
             if rest and (nm := _RE_TYPE_LINE.match(nxt)) and not nm.group(2):
                 break
             if caps is None:
-                subject = bool(re.match(r"^(V/v|Về\s)", nxt))
                 caps = _is_caps(nxt)
             elif caps and not _is_caps(nxt) and not re.match(r"^(về|Về|V/v)\s", nxt):
                 break

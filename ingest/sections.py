@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.normalize import fold
 from ingest.records import NormalizedText, Section, content_id
 
 PATH_SEP = " › "
@@ -289,19 +288,6 @@ def _trim_end(text: str, start: int, at: int) -> int:
     return at
 
 
-def section_text(norm: NormalizedText, node: Section) -> str:
-    """The whole text of a node (heading, body and children)."""
-    return norm.text[node.norm_start:node.norm_end]
-
-
-def own_text_span(node: Section, by_id: dict[str, Section]) -> tuple[int, int]:
-    """Normalized span of a node's heading and own body, before its first child."""
-    end = node.norm_end
-    if node.children:
-        end = min(end, by_id[node.children[0]].norm_start)
-    return node.norm_start, end
-
-
 def section_path_at(sections: list[Section]):
     """A function: normalized offset -> path of the deepest non-bullet section containing it."""
     ordered = [s for s in sections if s.kind not in {"root", "bullet"}]
@@ -315,8 +301,3 @@ def section_path_at(sections: list[Section]):
         return best.path if best else ""
 
     return path_at
-
-
-def find_parts(sections: list[Section], *needles: str) -> list[Section]:
-    """Top-level parts whose folded title contains any needle (e.g. "nhiem vu")."""
-    return [s for s in sections if s.kind == "part" and any(n in fold(s.title) for n in needles)]

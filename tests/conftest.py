@@ -53,6 +53,16 @@ def built_index(tmp_path_factory, plans_dir):
 
 
 @pytest.fixture(scope="session")
+def plan_assistant(built_index):
+    """The assistant over the sample corpus, as the app serves it (shared: building it loads the
+    composer's tables, and nothing in the tests changes it)."""
+    from assistant import PlanAssistant
+
+    settings, index = built_index
+    return PlanAssistant(settings, index)
+
+
+@pytest.fixture(scope="session")
 def tiny_st_model(tmp_path_factory) -> Path:
     """A real (untrained) sentence-transformers model saved in a temp folder: a 1-layer BERT with
     a small WordPiece vocab, mean pooling. Exercises the local-weights path without a model hub."""

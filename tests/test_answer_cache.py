@@ -2,7 +2,6 @@
 through a real Redis server; a cache that cannot be reached is a miss, never an error."""
 from __future__ import annotations
 
-import pytest
 from fastapi.testclient import TestClient
 
 from assistant.answer_cache import AnswerCache, cache_key

@@ -9,89 +9,83 @@ from assistant.answers.evidence import split_sentences
 from assistant.retrieval import fuse_rrf, fuse_weighted, minmax
 
 
-@pytest.fixture(scope="module")
-def bot(built_index):
-    settings, index = built_index
-    return PlanAssistant(settings, index)
-
-
-def _quote_is_source_slice(bot, c):
-    src = bot.index.source_text(c.doc_id)
+def _quote_is_source_slice(plan_assistant, c):
+    src = plan_assistant.index.source_text(c.doc_id)
     assert " ".join(src[c.start:c.end].split()) == c.quote
 
 
-def test_owner_question_cites_the_row(bot):
-    ans = bot.answer("Ai chủ trì triển khai Nền tảng học trực tuyến mở (MOOC) về kỹ năng số ở Hải Dương?")
+def test_owner_question_cites_the_row(plan_assistant):
+    ans = plan_assistant.answer("Ai chủ trì triển khai Nền tảng học trực tuyến mở (MOOC) về kỹ năng số ở Hải Dương?")
     assert not ans.abstained and ans.intent == "owner" and ans.language == "vi"
     assert "Sở Thông tin và Truyền thông" in ans.answer
     first = ans.citations[0]
     assert first.n == 1 and first.doc_id == "hai-duong-5046-kh-ubnd-2023" and "MOOC" in first.quote
     assert "[1]" in ans.answer
     for c in ans.citations:
-        _quote_is_source_slice(bot, c)
+        _quote_is_source_slice(plan_assistant, c)
 
 
-def test_unaccented_question(bot):
-    ans = bot.answer("ai xay dung phan mem quan ly tram y te o binh dinh")
+def test_unaccented_question(plan_assistant):
+    ans = plan_assistant.answer("ai xay dung phan mem quan ly tram y te o binh dinh")
     assert not ans.abstained and "Sở Y tế" in ans.answer
     assert ans.citations[0].doc_id == "binh-dinh-59-kh-ubnd-2022"
 
 
-def test_english_question_is_answered_in_english(bot):
-    ans = bot.answer("What is Hai Duong's 2030 target for adults with a smartphone?")
+def test_english_question_is_answered_in_english(plan_assistant):
+    ans = plan_assistant.answer("What is Hai Duong's 2030 target for adults with a smartphone?")
     assert ans.language == "en" and not ans.abstained
     assert "95%" in ans.answer and "80%" not in ans.answer
     assert ans.citations[0].doc_id == "hai-duong-5046-kh-ubnd-2023"
     assert "điện thoại thông minh" in ans.citations[0].quote
 
 
-def test_follow_up_uses_history(bot):
-    ans = bot.answer("Còn đến năm 2030?", ["Kinh tế số của Thanh Hóa năm 2025 chiếm bao nhiêu GRDP?"])
+def test_follow_up_uses_history(plan_assistant):
+    ans = plan_assistant.answer("Còn đến năm 2030?", ["Kinh tế số của Thanh Hóa năm 2025 chiếm bao nhiêu GRDP?"])
     assert ans.standalone_question == "Kinh tế số của Thanh Hóa năm 2030 chiếm bao nhiêu GRDP?"
     assert "30%" in ans.answer and not ans.abstained
     assert {c.doc_id for c in ans.citations} & {"thanh-hoa-ke-hoach-cds-2020", "thanh-hoa-de-an-cds-2021-tin-tuc"}
 
 
-def test_follow_up_by_conversation_id(bot):
-    bot.answer("Kinh tế số của Thanh Hóa năm 2025 chiếm bao nhiêu GRDP?", conversation_id="c1")
-    ans = bot.answer("Còn năm 2030 thì sao?", conversation_id="c1")
+def test_follow_up_by_conversation_id(plan_assistant):
+    plan_assistant.answer("Kinh tế số của Thanh Hóa năm 2025 chiếm bao nhiêu GRDP?", conversation_id="c1")
+    ans = plan_assistant.answer("Còn năm 2030 thì sao?", conversation_id="c1")
     assert "2030" in ans.standalone_question and "30%" in ans.answer
-    assert bot.conversations.get("c1") == ["Kinh tế số của Thanh Hóa năm 2025 chiếm bao nhiêu GRDP?",
+    assert plan_assistant.conversations.get("c1") == ["Kinh tế số của Thanh Hóa năm 2025 chiếm bao nhiêu GRDP?",
                                            "Còn năm 2030 thì sao?"]
 
 
-def test_province_outside_the_corpus_abstains(bot):
-    ans = bot.answer("Đà Nẵng đặt mục tiêu kinh tế số bao nhiêu phần trăm GRDP?")
+def test_province_outside_the_corpus_abstains(plan_assistant):
+    ans = plan_assistant.answer("Đà Nẵng đặt mục tiêu kinh tế số bao nhiêu phần trăm GRDP?")
     assert ans.abstained and ans.citations == []
     assert "Đà Nẵng" in ans.answer and "Hải Dương" in ans.answer  # says what the plans cover
 
 
-def test_unrelated_question_abstains(bot):
-    ans = bot.answer("Giá vé xe buýt ở Quy Nhơn là bao nhiêu?")
+def test_unrelated_question_abstains(plan_assistant):
+    ans = plan_assistant.answer("Giá vé xe buýt ở Quy Nhơn là bao nhiêu?")
     assert ans.abstained and ans.citations == []
 
 
-def test_news_report_is_labelled_as_not_a_plan(bot):
-    ans = bot.answer("Đề án chuyển đổi số Thanh Hóa đặt mục tiêu tỷ lệ hồ sơ dịch vụ công trực tuyến mức 3, 4 năm 2030 là bao nhiêu?")
+def test_news_report_is_labelled_as_not_a_plan(plan_assistant):
+    ans = plan_assistant.answer("Đề án chuyển đổi số Thanh Hóa đặt mục tiêu tỷ lệ hồ sơ dịch vụ công trực tuyến mức 3, 4 năm 2030 là bao nhiêu?")
     assert "98%" in ans.answer and "bản tin báo chí, không phải văn bản ban hành" in ans.answer
     assert ans.citations[0].doc_id == "thanh-hoa-de-an-cds-2021-tin-tuc"
 
 
-def test_list_by_agency(bot):
-    ans = bot.answer("Những nhiệm vụ an toàn thông tin nào ở Hải Dương do Sở Thông tin và Truyền thông chủ trì?")
+def test_list_by_agency(plan_assistant):
+    ans = plan_assistant.answer("Những nhiệm vụ an toàn thông tin nào ở Hải Dương do Sở Thông tin và Truyền thông chủ trì?")
     assert ans.intent == "list_agency" and not ans.abstained
     low = ans.answer.lower()
     assert "tín nhiệm mạng" in low and "04 lớp" in low
     assert all(c.doc_id == "hai-duong-5046-kh-ubnd-2023" for c in ans.citations)
 
 
-def test_greeting(bot):
-    ans = bot.answer("Xin chào")
+def test_greeting(plan_assistant):
+    ans = plan_assistant.answer("Xin chào")
     assert ans.intent == "greeting" and not ans.abstained and "Thanh Hóa" in ans.answer
 
 
-def test_retriever_is_a_langchain_retriever(bot):
-    docs = bot.retriever.invoke("chữ ký số Hải Dương")
+def test_retriever_is_a_langchain_retriever(plan_assistant):
+    docs = plan_assistant.retriever.invoke("chữ ký số Hải Dương")
     assert docs and isinstance(docs[0], Document)
     assert all(d.metadata["province"] == "Hải Dương" for d in docs)
     assert "score" in docs[0].metadata

@@ -18,7 +18,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from assistant.api import create_app
-from assistant.assistant import PlanAssistant
 from assistant.ratelimit import RateLimiter
 from assistant.redact import PHONE_MASK
 from tests.helpers import assert_error
@@ -28,12 +27,6 @@ HD = "hai-duong-5046-kh-ubnd-2023"
 ADMIN_KEY = "test-admin-key"
 PORTAL = "http://portal.example.gov.vn"
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def plan_assistant(built_index):
-    settings, index = built_index
-    return PlanAssistant(settings, index)
 
 
 def app_settings(base, tmp, **extra):

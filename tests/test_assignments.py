@@ -1,7 +1,7 @@
 """Ownership from "Tổ chức thực hiện": references resolved to sections, applied to prose tasks."""
 from __future__ import annotations
 
-from ingest.assignments import _groups, heading_agencies
+from ingest.assignments import reference_groups, heading_agencies
 
 
 def _assignments(doc, agency, role="lead"):
@@ -9,13 +9,13 @@ def _assignments(doc, agency, role="lead"):
 
 
 def test_reference_groups_parse():
-    groups = _groups("được nêu tại điểm c, điểm d, mục 4; điểm 5.2, mục 5 phần III của Kế hoạch")
+    groups = reference_groups("được nêu tại điểm c, điểm d, mục 4; điểm 5.2, mục 5 phần III của Kế hoạch")
     assert groups == [[("điểm", ["c"]), ("điểm", ["d"]), ("mục", ["4"])],
                       [("điểm", ["5.2"]), ("mục", ["5"]), ("phần", ["III"])]]
-    assert _groups("tại điểm 1.3, 1.4 và 1.5 khoản 1 Mục III") == [
+    assert reference_groups("tại điểm 1.3, 1.4 và 1.5 khoản 1 Mục III") == [
         [("điểm", ["1.3", "1.4", "1.5"]), ("khoản", ["1"]), ("Mục", ["III"])]]
     # words that merely start like a reference are not one
-    assert _groups("các điểm du lịch, mục tiêu phát triển phần mềm") == []
+    assert reference_groups("các điểm du lịch, mục tiêu phát triển phần mềm") == []
 
 
 def test_heading_agencies():

@@ -37,12 +37,12 @@ def chroma_server(tmp_path_factory):
     url = f"http://127.0.0.1:{port}"
     import chromadb
 
-    from vectorstore.chroma_store import _chroma_settings
+    from vectorstore.chroma_store import client_settings
 
     deadline = time.monotonic() + 60
     while True:
         try:
-            chromadb.HttpClient(host="127.0.0.1", port=port, settings=_chroma_settings()).heartbeat()
+            chromadb.HttpClient(host="127.0.0.1", port=port, settings=client_settings()).heartbeat()
             break
         except Exception:
             if proc.poll() is not None or time.monotonic() > deadline:
@@ -70,8 +70,6 @@ def test_search_against_a_chroma_server(chroma_server, built_index, tmp_path):
     check_search_cases(index)
 
     # Versions are collections on the server; old ones are dropped like old folders.
-    import chromadb
-
     client = index.chroma.client
     build_index(settings)
     build_index(settings)  # the first version is still read by `index`: its lease keeps it

@@ -16,7 +16,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from assistant.api import create_app
-from assistant.assistant import PlanAssistant
 from assistant.zalo.fake_oa import FakeOA
 from assistant.zalo.signature import sign
 from ingest.errors import IngestError
@@ -32,12 +31,6 @@ ADMIN_KEY = "robust-admin-key-5f2c"
 OA_SECRET = "robust-oa-secret-9d1e"
 APP_SECRET = "robust-app-secret-77aa"
 SECRETS = (ADMIN_KEY, OA_SECRET, APP_SECRET, "access-0", "refresh-0", "access-1", "refresh-1")
-
-
-@pytest.fixture(scope="module")
-def plan_assistant(built_index):
-    settings, index = built_index
-    return PlanAssistant(settings, index)
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from assistant.api import create_app
-from assistant.assistant import PlanAssistant
 from assistant.storage import AppStore
 from assistant.zalo.client import ZaloClient, ZaloError, ZaloRetryable
 from assistant.zalo.commands import HELP, run_command
@@ -39,12 +38,6 @@ def zalo_settings(base, tmp_path, oa, **extra):
         "zalo_oa_secret": OA_SECRET, "zalo_access_token": "access-0", "zalo_refresh_token": "refresh-0",
         "zalo_api_base": oa.url, "zalo_oauth_base": oa.url, "zalo_token_file": tmp_path / "zalo-token.json",
         "zalo_backoff_seconds": 0.01, "zalo_backoff_max_seconds": 0.2, **extra})
-
-
-@pytest.fixture(scope="module")
-def plan_assistant(built_index):
-    settings, index = built_index
-    return PlanAssistant(settings, index)
 
 
 @pytest.fixture()

@@ -16,7 +16,7 @@ from vectorstore.chunks import Chunk
 ADD_BATCH = 1000
 
 
-def _chroma_settings():
+def client_settings():
     from chromadb.config import Settings as ChromaSettings
 
     return ChromaSettings(anonymized_telemetry=False)
@@ -29,12 +29,12 @@ def make_client(folder: str | Path | None, url: str | None = None):
         u = urlparse(url if "://" in url else f"http://{url}")
         try:
             return chromadb.HttpClient(host=u.hostname or "127.0.0.1", port=u.port or 8000,
-                                       ssl=u.scheme == "https", settings=_chroma_settings())
+                                       ssl=u.scheme == "https", settings=client_settings())
         except Exception as exc:
             raise IndexNotReady(f"cannot reach the Chroma server at {url} ({exc}); start it or unset "
                                 "ASSISTANT_CHROMA_URL") from exc
     Path(folder).mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(folder), settings=_chroma_settings())
+    return chromadb.PersistentClient(path=str(folder), settings=client_settings())
 
 
 def collection_name(version: str) -> str:
