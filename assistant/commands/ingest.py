@@ -23,25 +23,32 @@ def register(subparsers) -> None:
 
 
 class _Bars:
-    """One tqdm bar per stage, on stderr."""
+    """One tqdm bar per stage, on stderr, one after the other: a stage's bar is finished and closed
+    when the next stage starts (two open bars redraw over each other)."""
 
     def __init__(self):
-        self.bars = {}
+        self.stage: str | None = None
+        self.bar = None
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         from tqdm import tqdm
 
-        bar = self.bars.get(stage)
-        if bar is None:
-            bar = self.bars[stage] = tqdm(total=total, desc=stage, unit="doc" if stage == "parse" else "chunk",
-                                          file=sys.stderr, leave=True)
-        bar.total = total
-        bar.n = done
-        bar.refresh()
+        if stage != self.stage:
+            self.close()
+            self.stage = stage
+            self.bar = tqdm(total=total, desc=f"{stage:<5}", unit="doc" if stage == "parse" else "chunk",
+                            file=sys.stderr, leave=True, dynamic_ncols=True)
+        if self.bar is None:  # this stage's bar already finished
+            return
+        self.bar.total = total
+        self.bar.update(done - self.bar.n)  # through update, so the rate tqdm shows is right
+        if done >= total:  # finished: its time and rate stay as they were at the end
+            self.close()
 
     def close(self) -> None:
-        for bar in self.bars.values():
-            bar.close()
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
 
 
 def run(args, settings) -> int:
