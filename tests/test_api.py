@@ -247,6 +247,9 @@ def test_admin_ingest_builds_index_and_app_becomes_ready(built_index, tmp_path):
     c = TestClient(create_app(settings))
     assert_error(c.get("/readyz"), 503, "index_not_ready")
     assert_error(c.post("/v1/ask", json={"q": MOOC_Q}), 503, "index_not_ready")
+    # the stream answers before it starts: the same status and JSON shape, not a broken stream
+    assert_error(c.post("/v1/ask/stream", json={"q": MOOC_Q}), 503, "index_not_ready")
+    assert_error(c.post("/v1/ask/stream", json={"q": "\u200b "}), 422, "validation_error")
 
     src = base.plans_dir / "thanh-hoa-de-an-cds-2021-tin-tuc.txt"
     files = {"files": (src.name, src.read_bytes(), "text/plain")}
