@@ -29,7 +29,8 @@ VI_ABBREVIATIONS: dict[str, str] = TERM_ALIASES
 
 def english_lemma(word: str) -> str | None:
     """The glossary key an inflected English word stands for ("deployed" -> "deploy",
-    "restored" -> "restore", "schools" -> "schools"), or None when none fits."""
+    "restored" -> "restore", "schools" -> "schools"), or None when none fits. Not a stemmer
+    library: a stemmer's stems ("restor") are not glossary keys; this only tries the keys."""
     w = word.lower()
     if w in EN_VI:
         return w

@@ -137,7 +137,10 @@ class Question:
 
 
 def detect_language(text: str) -> str:
-    """"en" when the question reads as English, else "vi" (accented or not)."""
+    """"en" when the question reads as English, else "vi" (accented or not).
+
+    Word lists, not a language-id library: py3langid (tried) calls short unaccented Vietnamese
+    English ("muc tieu 2025", "ty le ho so ky so") and "What does Sở Y tế lead?" Vietnamese."""
     for p in find_provinces(text):  # "Quảng Ngãi's" inside an English follow-up is a name, not Vietnamese
         text = re.sub(re.escape(p), " ", text, flags=re.I)
     if re.search(r"[^\x00-\x7f]", text):

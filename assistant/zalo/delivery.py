@@ -10,6 +10,9 @@ marked failed and shown by /readyz and GET /v1/admin/zalo/outbox, where an opera
 Nothing here sleeps in a thread: waiting is `asyncio` on the event loop, and the blocking parts
 (answering, one HTTP send) run in worker threads for a moment each, `zalo_concurrency` at a time.
 During a rate limit every send pauses, so a burst is not hammered into Zalo.
+
+Retries are rows with a next-attempt time, not a retry library's loop (tenacity retries inside
+one call in one process; these must survive a restart and be claimed by any replica).
 """
 from __future__ import annotations
 
