@@ -27,17 +27,8 @@ from vectorstore.aliases import TERM_ALIASES
 from assistant.glossary import EN_ACRONYMS, EN_VI, english_terms, find_provinces, untranslated_words
 
 MAX_QUESTION_CHARS = 600  # what is analysed of a question; the rest is never read
-_EN_WORDS = {
-    "what", "who", "which", "when", "how", "is", "are", "the", "of", "in", "for", "does", "do",
-    "should", "share", "target", "plan", "and", "by", "with", "list", "tasks", "leads", "lead",
-    "many", "much", "percent", "percentage", "responsible", "deadline", "will", "have", "has",
-    "there", "a", "an", "to", "province", "be", "their", "its", "what's", "whats", "year",
-}
-_VI_ASCII_WORDS = {
-    "ai", "cua", "o", "nao", "bao", "nhieu", "chu", "tri", "nam", "muc", "tieu", "ty", "le",
-    "so", "ke", "hoach", "thuc", "hien", "trien", "khai", "la", "gi", "khi", "cac", "nhung",
-    "va", "co", "duoc", "den", "dan", "tinh", "xay", "dung", "phan", "mem", "quan", "ly", "tram",
-}
+_EN_WORDS = vocabulary.language_cues("en")
+_VI_ASCII_WORDS = vocabulary.language_cues("vi_unaccented")
 
 # Patterns on folded text. Order matters only through the priority in `_intent`.
 _P = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import vocabulary
 from ingest.agencies import normalize_agencies
 from ingest.normalize import fold
 from ingest.records import NormalizedText, Project, Target, Task, content_id
@@ -84,7 +85,7 @@ def table_records(
 
 # Columns a merged cell may cover: everything but the row's own number, text and values.
 _SHARED_ROLES = ("lead", "partner", "exec", "legal", "time", "source")
-_STOP = frozenset("ty le cac cua va duoc tren trong cho voi so nam".split())
+_STOP = vocabulary.stopwords("vi_table_titles")
 
 
 def _share_merged_cells(table: Table, rows: list[TableRow | None], recs: list) -> None:

@@ -8,6 +8,7 @@ names or an English term is a data edit with a test, not a code change:
 - data/provinces.json      provinces and centrally-run cities, with the spellings people type
 - data/glossary_en_vi.json English phrases and acronyms -> the Vietnamese terms plans use
 - data/stopwords.json      question words and fillers (Vietnamese, folded Vietnamese, English)
+- data/language_cues.json  words that tell English from unaccented Vietnamese
 - data/issuers.json        national issuing bodies and document types of administrative documents
 
 The tables are read once and cached; callers get copies they cannot corrupt.
@@ -57,9 +58,15 @@ def acronyms() -> dict[str, list[str]]:
 
 
 def stopwords(kind: str) -> frozenset[str]:
-    """Words that carry no topic: kind "vi" (accented Vietnamese), "en", or "vi_fold_ambiguous" (folded
-    forms of Vietnamese stop words that are topic words too: "trăm" -> "tram" = "trạm")."""
+    """Words that carry no topic: kind "vi" (accented Vietnamese), "en", "vi_fold_ambiguous" (folded
+    forms of Vietnamese stop words that are topic words too: "trăm" -> "tram" = "trạm"), "domain",
+    or "vi_table_titles" (fillers ignored when table row titles are compared)."""
     return frozenset(_read("stopwords.json")[kind])
+
+
+def language_cues(kind: str) -> frozenset[str]:
+    """Words that tell an unaccented question's language: kind "en" or "vi_unaccented"."""
+    return frozenset(_read("language_cues.json")[kind])
 
 
 def issuers() -> dict:
