@@ -121,3 +121,27 @@ class ErrorResponse(BaseModel):
 
 
 ERROR_RESPONSES = {s: {"model": ErrorResponse} for s in (400, 404, 413, 422, 429, 503)}
+
+
+class ChatMessage(BaseModel):
+    """One OpenAI-style message; content is text or a list of content parts ({"type": "text", …})."""
+    model_config = ConfigDict(extra="allow")
+
+    role: Literal["system", "developer", "user", "assistant", "tool", "function"]
+    content: str | list[dict] | None = None
+
+
+class ChatCompletionRequest(BaseModel):
+    """The OpenAI chat-completions request; sampling options (temperature, max_tokens …) are
+    accepted and ignored: the answer is grounded, not sampled."""
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [
+        {"model": "plan-assistant", "messages": [
+            {"role": "user", "content": "Ai chủ trì Nền tảng học trực tuyến mở MOOC ở Hải Dương?"}]},
+        {"model": "plan-assistant", "stream": True, "messages": [
+            {"role": "user", "content": "Mục tiêu kinh tế số năm 2025 của Thanh Hóa?"},
+            {"role": "assistant", "content": "…"}, {"role": "user", "content": "Còn năm 2030?"}]},
+    ]})
+
+    model: str = "plan-assistant"
+    messages: list[ChatMessage] = Field(min_length=1, max_length=100)
+    stream: bool = False
