@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     admin_key: str | None = Field(default=None, repr=False)
+    # When set, /v1/chat/completions and /v1/models want "Authorization: Bearer <key>" (as OpenAI
+    # clients send it); unset, they are public like /v1/ask (and rate limited the same way).
+    openai_api_key: str | None = Field(default=None, repr=False)
     cors_origins: list[str] = ["http://127.0.0.1:8000", "http://localhost:8000"]
     rate_limit_per_minute: int = 60
     max_request_bytes: int = 64_000

@@ -1,12 +1,16 @@
 """Assertions shared by the API test modules."""
 from __future__ import annotations
 
+import contextlib
 
-def assert_error(resp, status: int, code: str | None = None) -> dict:
-    """The one error shape: {"error": {"code", "message", "status"}}, nothing else."""
+
+def assert_error(resp, status: int, code: str | None = None, openai: bool = False) -> dict:
+    """The one error shape: {"error": {"code", "message", "status"}}, nothing else; on the
+    OpenAI-compatible routes (`openai`) also OpenAI's "type" and "param"."""
     assert resp.status_code == status, resp.text
     body = resp.json()
-    assert list(body) == ["error"] and set(body["error"]) == {"code", "message", "status"}
+    keys = {"code", "message", "status"} | ({"type", "param"} if openai else set())
+    assert list(body) == ["error"] and set(body["error"]) == keys
     assert body["error"]["status"] == status and body["error"]["message"]
     if code:
         assert body["error"]["code"] == code
@@ -50,3 +54,31 @@ def wait_until(condition, seconds: float = 60.0, ignore: tuple = ()) -> bool:
             return True
         time.sleep(0.05)
     return holds()
+
+
+@contextlib.contextmanager
+def serving(app):
+    """The app on a real uvicorn server in a thread on 127.0.0.1; yields its base URL."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                           access_log=False))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

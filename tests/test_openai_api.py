@@ -1,32 +1,43 @@
 """The OpenAI-compatible API, driven by the clients people already use: the openai package and
-LangChain's ChatOpenAI, each talking to the real app (real assistant, real index)."""
+LangChain's ChatOpenAI, each talking over HTTP to a running server (uvicorn on 127.0.0.1, the real
+app, assistant and index)."""
 from __future__ import annotations
 
+import httpx
 import openai
 import pytest
-from fastapi.testclient import TestClient
 from langchain_openai import ChatOpenAI
 
 from assistant.api import create_app
+from tests.helpers import assert_error, serving
 
 MOOC_Q = "Ai chủ trì triển khai Nền tảng học trực tuyến mở MOOC ở Hải Dương?"
 HD = "hai-duong-5046-kh-ubnd-2023"
 SIC = "Sở Thông tin và Truyền thông"
 
 
+KEY = "sk-test-plan-assistant"
+
+
 @pytest.fixture(scope="module")
-def http(built_index, plan_assistant, tmp_path_factory):
+def server(built_index, plan_assistant, tmp_path_factory):
     settings, index = built_index
     app = create_app(settings.model_copy(update={
-        "db_path": tmp_path_factory.mktemp("openai") / "app.sqlite", "rate_limit_per_minute": 1000}),
-        assistant=plan_assistant, index=index)
-    with TestClient(app) as c:
+        "db_path": tmp_path_factory.mktemp("openai") / "app.sqlite", "rate_limit_per_minute": 1000,
+        "openai_api_key": KEY}), assistant=plan_assistant, index=index)
+    with serving(app) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def http(server):
+    with httpx.Client(base_url=server, timeout=60) as c:
         yield c
 
 
 @pytest.fixture(scope="module")
-def client(http):
-    return openai.OpenAI(base_url="http://testserver/v1", api_key="any", http_client=http, max_retries=0)
+def client(server):
+    return openai.OpenAI(base_url=server + "/v1", api_key=KEY, max_retries=0)
 
 
 def test_models_lists_the_assistant(client):
@@ -75,9 +86,18 @@ def test_a_request_without_a_question_is_a_clear_4xx(client):
         client.chat.completions.create(model="plan-assistant", messages=[])
 
 
-def test_langchain_chat_openai_invokes_and_streams(http):
-    llm = ChatOpenAI(base_url="http://testserver/v1", api_key="any", model="plan-assistant",
-                     http_client=http, max_retries=0)
+def test_a_configured_api_key_is_required_and_errors_have_openai_shape(server, http):
+    with pytest.raises(openai.AuthenticationError, match="Wrong API key"):
+        openai.OpenAI(base_url=server + "/v1", api_key="sk-wrong", max_retries=0).models.list()
+    err = assert_error(http.get("/v1/models"), 401, "invalid_api_key", openai=True)
+    assert err["type"] == "authentication_error" and err["param"] is None
+    assert_error(http.post("/v1/ask", json={}), 422, "validation_error")  # other routes: the plain shape
+    bad = http.post("/v1/chat/completions", json={"messages": "hi"}, headers={"Authorization": f"Bearer {KEY}"})
+    assert assert_error(bad, 422, "validation_error", openai=True)["type"] == "invalid_request_error"
+
+
+def test_langchain_chat_openai_invokes_and_streams(server):
+    llm = ChatOpenAI(base_url=server + "/v1", api_key=KEY, model="plan-assistant", max_retries=0)
     reply = llm.invoke(MOOC_Q)
     assert SIC in reply.content and "Nguồn:" in reply.content
     streamed = "".join(chunk.content for chunk in llm.stream(MOOC_Q))

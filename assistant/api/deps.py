@@ -40,8 +40,22 @@ def require_admin(
         raise http_error(403, "Wrong admin key.")
 
 
+def require_api_key(
+    settings: Annotated[Settings, Depends(get_settings)],
+    authorization: Annotated[str | None, Header(description="Bearer <ASSISTANT_OPENAI_API_KEY>, when one is set")] = None,
+) -> None:
+    if not settings.openai_api_key:
+        return
+    scheme, _, key = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not key.strip():
+        raise http_error(401, "Send the API key as 'Authorization: Bearer <key>'.", "invalid_api_key")
+    if not hmac.compare_digest(key.strip().encode(), settings.openai_api_key.encode()):
+        raise http_error(401, "Wrong API key.", "invalid_api_key")
+
+
 StateDep = Annotated[AppState, Depends(get_state)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 IndexDep = Annotated[object, Depends(get_index)]
 StoreDep = Annotated[AppStore, Depends(get_store)]
 AdminDep = Annotated[None, Depends(require_admin)]
+ApiKeyDep = Annotated[None, Depends(require_api_key)]

@@ -33,8 +33,20 @@ _HTTP_CODES = {
 }
 
 
-def error_response(err: AssistantError, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse(err.to_json(), status_code=err.status, headers=headers)
+# The OpenAI-compatible routes answer errors in OpenAI's shape too (its SDKs read error.type and
+# error.message): the same object with "type" and "param" added, so both readers are served.
+OPENAI_PATHS = ("/v1/chat/", "/v1/models")
+_OPENAI_TYPES = {400: "invalid_request_error", 401: "authentication_error", 403: "permission_error",
+                 404: "not_found_error", 413: "invalid_request_error", 422: "invalid_request_error",
+                 429: "rate_limit_error"}
+
+
+def error_response(err: AssistantError, headers: dict[str, str] | None = None,
+                   path: str | None = None) -> JSONResponse:
+    body = err.to_json()
+    if path and path.startswith(OPENAI_PATHS):
+        body["error"] |= {"type": _OPENAI_TYPES.get(err.status, "server_error"), "param": None}
+    return JSONResponse(body, status_code=err.status, headers=headers)
 
 
 def http_error(status: int, message: str, code: str | None = None) -> AssistantError:
@@ -52,11 +64,11 @@ def _validation_message(exc: RequestValidationError) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AssistantError)
     async def _assistant_error(request: Request, exc: AssistantError):
-        return error_response(exc)
+        return error_response(exc, path=request.url.path)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError):
-        return error_response(http_error(422, _validation_message(exc)))
+        return error_response(http_error(422, _validation_message(exc)), path=request.url.path)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException):
@@ -67,9 +79,10 @@ def install_error_handlers(app: FastAPI) -> None:
             message = "The request body could not be read: send JSON encoded as UTF-8."
         elif exc.status_code == 405:
             message = f"Method {request.method} is not allowed on {request.url.path}."
-        return error_response(http_error(exc.status_code, message), headers=exc.headers)
+        return error_response(http_error(exc.status_code, message), headers=exc.headers, path=request.url.path)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return error_response(http_error(500, "Internal error; it has been logged.", "internal_error"))
+        return error_response(http_error(500, "Internal error; it has been logged.", "internal_error"),
+                              path=request.url.path)

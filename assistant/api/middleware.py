@@ -51,9 +51,9 @@ class BodyLimitMiddleware:
             if name == b"content-length":
                 try:
                     if int(value) > limit:
-                        return await error_response(too_large)(scope, receive, send)
+                        return await error_response(too_large, path=scope["path"])(scope, receive, send)
                 except ValueError:
-                    return await error_response(http_error(400, "Bad Content-Length."))(
+                    return await error_response(http_error(400, "Bad Content-Length."), path=scope["path"])(
                         scope, receive, send)
         if not any(name == b"content-length" for name, _ in scope.get("headers", [])) \
                 and scope.get("method") in ("POST", "PUT", "PATCH"):
@@ -67,7 +67,7 @@ class BodyLimitMiddleware:
                 chunks.append(message.get("body", b""))
                 seen += len(chunks[-1])
                 if seen > limit:
-                    return await error_response(too_large)(scope, receive, send)
+                    return await error_response(too_large, path=scope["path"])(scope, receive, send)
                 if not message.get("more_body"):
                     break
             body = b"".join(chunks)
@@ -99,7 +99,7 @@ class RateLimitMiddleware:
             allowed, retry_after = self.limiter.take(client[0] if client else "unknown")
             if not allowed:
                 err = http_error(429, f"Too many requests; try again in {retry_after} s.")
-                resp = error_response(err, headers={"Retry-After": str(retry_after)})
+                resp = error_response(err, headers={"Retry-After": str(retry_after)}, path=scope["path"])
                 return await resp(scope, receive, send)
         await self.app(scope, receive, send)
 

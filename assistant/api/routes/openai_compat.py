@@ -1,17 +1,17 @@
 """OpenAI-compatible endpoints: POST /v1/chat/completions (with `stream`) and GET /v1/models."""
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.concurrency import run_in_threadpool
 from fastapi.sse import EventSourceResponse, format_sse_event
 
 from assistant.api.chat_completions import (completion, completion_chunks, models, question_and_history,
                                             reply_text)
-from assistant.api.deps import StateDep
+from assistant.api.deps import StateDep, require_api_key
 from assistant.api.schemas import ERROR_RESPONSES, ChatCompletionRequest
 from assistant.api.sse import split_pieces
 
-router = APIRouter(prefix="/v1", tags=["openai"])
+router = APIRouter(prefix="/v1", tags=["openai"], dependencies=[Depends(require_api_key)])
 
 
 @router.get("/models", summary="Mô hình (giao thức OpenAI): một mô hình, plan-assistant")
