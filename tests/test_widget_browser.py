@@ -92,8 +92,15 @@ def test_widget_asks_cites_and_takes_feedback(server, browser):
     page.get_by_role("button", name="Câu trả lời hữu ích", exact=True).wait_for(timeout=60_000)
     answer = page.locator(".msg.bot").last
     assert "Sở Thông tin và Truyền thông" in answer.inner_text()
-    sources = answer.get_by_role("list", name="Nguồn trích dẫn")
-    assert HD_TITLE in sources.inner_text()
+    # sources: collapsed under "Nguồn (N)", grouped by document under a short label
+    summary = answer.locator("summary")
+    markers = set(re.findall(r"\[(\d+)\]", answer.locator(".text").inner_text()))
+    assert markers and summary.inner_text() == f"Nguồn ({len(markers)})"
+    label = answer.locator(".src-label").first
+    assert not label.is_visible()
+    summary.click()
+    assert label.inner_text() == "Kế hoạch 5046/KH-UBND, 29/12/2023" and HD_TITLE in label.get_attribute("title")
+    assert answer.get_by_role("list", name=f"Nguồn trích dẫn: {HD_TITLE}").is_visible()
 
     # open a citation: the quoted passage with its document title and section
     answer.locator("button.cite").first.click()
@@ -121,6 +128,10 @@ def test_widget_asks_cites_and_takes_feedback(server, browser):
     assert errors == []
 
 
+LIST_Q = "Sở Y tế chủ trì những nhiệm vụ nào?"
+FIRST_LINE = "Bình Định, Kế hoạch số 59/KH-UBND (25/04/2022)"
+
+
 def test_widget_on_a_phone(server, browser):
     origin, _ = server
     ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
@@ -133,4 +144,23 @@ def test_widget_on_a_phone(server, browser):
     suggestions = page.get_by_role("group", name="Câu hỏi gợi ý").get_by_role("button")
     assert suggestions.count() == 3
     page.screenshot(path=artifact("widget-phone.png"))
+
+    # a list answer with many citations: its first line stays on screen, sources fold away
+    box = page.get_by_label("Câu hỏi của bạn")
+    box.fill(LIST_Q)
+    box.press("Enter")
+    page.get_by_role("button", name="Câu trả lời hữu ích", exact=True).wait_for(timeout=60_000)
+    answer = page.locator(".msg.bot").last
+    summary = answer.locator("summary")
+    cited = int(re.fullmatch(r"Nguồn \((\d+)\)", summary.inner_text()).group(1))
+    assert cited >= 10 and answer.locator(".src-label").count() >= 2  # several plans, one label each
+    log = page.get_by_role("log").bounding_box()
+    first = answer.bounding_box()
+    assert log["y"] <= first["y"] and first["y"] + 40 <= log["y"] + log["height"]  # first line visible
+    assert answer.inner_text().startswith(FIRST_LINE)
+    page.screenshot(path=artifact("widget-phone-answer.png"))
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.get_by_role("log").evaluate("e => e.scrollWidth <= e.clientWidth")  # no sideways scroll in the panel
+    answer.locator("button.cite").first.tap()  # the [n] markers still open the passage
+    assert page.get_by_role("region", name=re.compile(r"Trích dẫn \[\d+\]")).is_visible()
     ctx.close()

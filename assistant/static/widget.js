@@ -40,16 +40,21 @@
     "header button{background:transparent;border:0;color:#fff;font-size:14px;cursor:pointer;padding:6px 8px;border-radius:6px}",
     "header button:hover{background:rgba(255,255,255,.15)}",
     ".log{flex:1;overflow-y:auto;padding:14px;display:flex;flex-direction:column;gap:10px;background:#f7f7f8}",
-    ".msg{max-width:88%;padding:10px 12px;border-radius:12px;white-space:pre-wrap;word-wrap:break-word}",
+    ".msg{max-width:88%;min-width:0;padding:10px 12px;border-radius:12px;white-space:pre-wrap;overflow-wrap:anywhere}",
     ".user{align-self:flex-end;background:#b3261e;color:#fff;border-bottom-right-radius:4px}",
     ".bot{align-self:flex-start;background:#fff;border:1px solid #e3e3e3;border-bottom-left-radius:4px}",
     ".bot.abstained{background:#fffbea;border-color:#f1dc8a}",
     ".bot.error{background:#fdecea;border-color:#f5c2bd}",
     ".cite{display:inline;border:0;background:#e8f0fe;color:#1a56c4;border-radius:4px;padding:0 4px;margin:0 1px;",
     " font-size:13px;font-weight:600;cursor:pointer;vertical-align:baseline}",
-    ".sources{margin:8px 0 0;padding:8px 0 0;border-top:1px solid #eee;list-style:none;font-size:13px}",
+    ".sources{margin:8px 0 0;padding:4px 0 0;border-top:1px solid #eee;font-size:13px}",
+    ".sources summary{cursor:pointer;color:#1a56c4;font-weight:600;padding:4px 0}",
+    ".src-doc{margin:4px 0 6px}",
+    ".src-label{color:#444;font-weight:600}",
+    ".sources ul{list-style:none;margin:0;padding:0 0 0 4px}",
     ".sources li{margin:2px 0}",
-    ".sources button{border:0;background:none;color:#1a56c4;text-align:left;cursor:pointer;padding:2px 0;font-size:13px}",
+    ".sources button{border:0;background:none;color:#1a56c4;text-align:left;cursor:pointer;padding:2px 0;font-size:13px;",
+    " overflow-wrap:anywhere}",
     ".rate{display:flex;gap:6px;align-items:center;margin-top:8px;font-size:13px;color:#555}",
     ".rate button{display:inline-flex;align-items:center;border:1px solid #ddd;background:#fff;color:#555;border-radius:16px;padding:3px 10px;cursor:pointer}",
     ".rate button[aria-pressed=true]{background:#e6f4ea;border-color:#34a853;color:#1e7e34}",
@@ -212,19 +217,63 @@
     }
     text.appendChild(document.createTextNode(m.text.slice(last)));
     box.appendChild(text);
-    if (m.citations && m.citations.length) {
-      var list = el("ul", { class: "sources", "aria-label": "Nguồn trích dẫn" });
-      m.citations.forEach(function (c) {
+    if (m.citations && m.citations.length) box.appendChild(sourceList(m.citations));
+    if (m.answer_id) box.appendChild(rating(m));
+  }
+
+  // Sources under a collapsed "Nguồn (N)", grouped by document: one short label per document
+  // (number and date), then its passages by section. A phone shows the answer, not N titles.
+  function sourceList(citations) {
+    var details = el("details", { class: "sources" });
+    details.appendChild(el("summary", {}, "Nguồn (" + citations.length + ")"));
+    var groups = [], byDoc = {};
+    citations.forEach(function (c) {
+      if (!byDoc[c.doc_id]) { byDoc[c.doc_id] = { first: c, items: [] }; groups.push(byDoc[c.doc_id]); }
+      byDoc[c.doc_id].items.push(c);
+    });
+    groups.forEach(function (g) {
+      var doc = el("div", { class: "src-doc" });
+      doc.appendChild(el("div", { class: "src-label", "data-doc": g.first.doc_id, title: g.first.title || g.first.doc_id },
+        docLabel(g.first)));
+      var list = el("ul", { "aria-label": "Nguồn trích dẫn: " + (g.first.title || g.first.doc_id) });
+      g.items.forEach(function (c) {
         var li = el("li");
         var b = el("button", { type: "button", "aria-label": "Xem trích dẫn " + c.n + ": " + (c.title || c.doc_id) +
-          (c.section ? ", mục " + c.section : "") },
-          "[" + c.n + "] " + clip(c.title || c.doc_id, 80) + (c.section ? " — " + clip(lastParts(c.section), 70) : ""));
+          (c.section ? ", mục " + c.section : "") }, "[" + c.n + "] " + (c.section ? clip(lastParts(c.section), 70) : "Đầu văn bản"));
         b.addEventListener("click", function () { openPassage(c, b); });
         li.appendChild(b); list.appendChild(li);
       });
-      box.appendChild(list);
-    }
-    if (m.answer_id) box.appendChild(rating(m));
+      doc.appendChild(list);
+      details.appendChild(doc);
+    });
+    return details;
+  }
+
+  // Short document labels ("Kế hoạch 5046/KH-UBND, 29/12/2023") from /v1/documents, read once;
+  // until they arrive (or if they cannot), a clipped title stands in.
+  var docLabels = {};
+  function docLabel(c) { return docLabels[c.doc_id] || clip(c.title || c.doc_id, 60); }
+  function loadDocLabels() {
+    fetch(API + "/v1/documents").then(function (res) { return res.ok ? res.json() : { documents: [] }; })
+      .then(function (d) {
+        (d.documents || []).forEach(function (doc) {
+          var date = /^\d{4}-\d{2}-\d{2}$/.test(doc.issued || "") ? doc.issued.split("-").reverse().join("/") : "";
+          var head = doc.number ? ((doc.doc_type ? doc.doc_type + " " : "") + doc.number) : clip(doc.title || doc.doc_id, 60);
+          docLabels[doc.doc_id] = head + (date ? ", " + date : "");
+        });
+        root.querySelectorAll(".src-label[data-doc]").forEach(function (e) {
+          var label = docLabels[e.getAttribute("data-doc")];
+          if (label) e.textContent = label;
+        });
+      }).catch(function () { /* titles stay */ });
+  }
+
+  // Keep the start of a long answer in view: scrolling to the bottom would push its first
+  // lines off a phone's screen.
+  function reveal(box) {
+    var top = box.getBoundingClientRect().top - log.getBoundingClientRect().top;
+    if (box.offsetHeight > log.clientHeight - 16) log.scrollTop += top - 8;
+    else log.scrollTop = log.scrollHeight;
   }
 
   function rating(m) {
@@ -339,7 +388,7 @@
     streamAnswer(payload, function (piece) {
       if (first) { textNode.nodeValue = ""; first = false; }
       textNode.nodeValue += piece;
-      log.scrollTop = log.scrollHeight;
+      reveal(box);
     }).then(function (d) {
       session.conversation_id = d.conversation_id;
       bot = { role: "bot", text: d.answer, citations: d.citations, answer_id: d.id,
@@ -355,7 +404,7 @@
     }).then(function () {
       box.setAttribute("aria-busy", "false");
       busy = false; send.disabled = false; input.focus();
-      log.scrollTop = log.scrollHeight;
+      reveal(box);
     });
   }
 
@@ -396,4 +445,5 @@
   });
 
   renderAll();
+  loadDocLabels();
 })();
