@@ -164,3 +164,38 @@ def test_widget_on_a_phone(server, browser):
     answer.locator("button.cite").first.tap()  # the [n] markers still open the passage
     assert page.get_by_role("region", name=re.compile(r"Trích dẫn \[\d+\]")).is_visible()
     ctx.close()
+
+
+def test_task_board_filters_sorts_exports_and_shows_passages(server, browser):
+    origin, _ = server
+    page = browser.new_page(viewport={"width": 1280, "height": 820})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(origin + "/board")
+    count = page.get_by_role("status")
+    page.wait_for_function("() => /^\\d+ dòng$/.test(document.getElementById('count').textContent)")
+    everything = int(count.inner_text().split()[0])
+    page.get_by_label("Cơ quan", exact=True).fill("Sở Y tế")
+    page.get_by_label("Vai trò").select_option("lead")
+    page.wait_for_function("() => document.getElementById('count').textContent === '49 dòng'")
+    assert everything > 49 and page.locator("tbody tr").count() == 49
+    page.get_by_role("button", name="Hạn").click()
+    page.wait_for_function("() => document.querySelector('th[aria-sort]') !== null")
+    href = page.get_by_role("link", name="Tải Excel (XLSX)").get_attribute("href")
+    assert href.startswith("/v1/board.xlsx?") and "role=lead" in href and "sort=due" in href and "agency=" in href
+    assert "role=lead" in page.url  # the view is in the address: a shared link shows the same rows
+    page.get_by_role("link", name=re.compile("Xem đoạn gốc")).first.click()
+    dialog = page.get_by_role("dialog")
+    dialog.wait_for()
+    assert len(dialog.locator("blockquote").inner_text()) > 20
+    page.screenshot(path=artifact("board-desktop.png"))
+    page.get_by_role("button", name="Đóng").click()
+    assert errors == []
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True).new_page()
+    phone.goto(origin + "/board?agency=S%E1%BB%9F+Y+t%E1%BA%BF&role=lead&due=past_due")
+    phone.wait_for_function("() => /^\\d+ dòng$/.test(document.getElementById('count').textContent)")
+    assert phone.get_by_label("Thời hạn").input_value() == "past_due"
+    assert phone.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")  # cards, no sideways scroll
+    phone.screenshot(path=artifact("board-phone.png"))
+    phone.context.close()

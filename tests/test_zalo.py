@@ -240,6 +240,26 @@ def test_commands_read_the_record_store(built_index):
     assert run_command("Ai chủ trì MOOC?", lambda: index) is None
 
 
+def test_commands_with_a_year_and_the_boards_deadline_filters(built_index):
+    from datetime import date
+
+    from assistant.board import board
+    from assistant.zalo.commands import due_reply
+
+    _, index = built_index
+    in_2023 = run_command("/nhiemvu Sở Y tế 2023", lambda: index)
+    assert in_2023.startswith("Nhiệm vụ do Sở Y tế chủ trì trong năm 2023: 14\n")
+    due = due_reply(index, "Sở Y tế", "due_this_year", date(2025, 6, 1))
+    expected = [r for r in board(index, date(2025, 6, 1), agency="Sở Y tế", due="due_this_year", sort="due")
+                if r.kind in ("task", "target")]
+    assert due.startswith(f"Nhiệm vụ, chỉ tiêu của Sở Y tế đến hạn trong năm 2025: {len(expected)}\n")
+    assert "(Kế hoạch 59/KH-UBND, 25/04/2022, hạn 2025)" in due and len(due.splitlines()) == 1 + 15 + 1
+    late = due_reply(index, "Sở Y tế Bình Định", "past_due", date(2025, 6, 1))
+    assert late.startswith("Nhiệm vụ, chỉ tiêu của Sở Y tế (Bình Định) đã quá hạn (tính đến 01/06/2025): ")
+    assert "hạn 2023" in late and "hạn 2025" not in late
+    assert f"đến hạn trong năm {date.today().year}" in run_command("/denhan", lambda: index)  # today's year
+
+
 # -- OA client against the fake server ---------------------------------------------------------
 
 def make_client(base, tmp_path, oa, **extra) -> ZaloClient:

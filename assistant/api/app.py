@@ -23,7 +23,7 @@ from assistant.answer_types import Answerer
 from assistant.api.errors import install_error_handlers
 from assistant.api.middleware import (AccessLogMiddleware, BodyLimitMiddleware, GenerationMiddleware,
                                       JsonCORSMiddleware, RateLimitMiddleware)
-from assistant.api.routes import admin, ask, catalog, feedback, health, openai_compat, static, zalo
+from assistant.api.routes import admin, ask, board, catalog, feedback, health, openai_compat, static, zalo
 from assistant.service import AppState
 from assistant.ratelimit import RateLimiter
 from assistant.settings import Settings
@@ -70,7 +70,7 @@ def create_app(settings: Settings | None = None, assistant: Answerer | None = No
     app.state.zalo_bot, app.state.zalo_delivery = _zalo_bot(state, zalo_client)
     install_error_handlers(app)
 
-    for module in (health, ask, openai_compat, catalog, feedback, admin, zalo, static):
+    for module in (health, ask, openai_compat, board, catalog, feedback, admin, zalo, static):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=static.STATIC), name="static")
 

@@ -16,6 +16,12 @@ def demo_page() -> FileResponse:
     return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
 
 
+@router.get("/board")
+def board_page() -> FileResponse:
+    """The officials' task board (reads /v1/board)."""
+    return FileResponse(STATIC / "board.html", media_type="text/html; charset=utf-8")
+
+
 @router.get("/widget.js")
 def widget() -> FileResponse:
     # Embedded on other origins: allow caching for a short while, the script is small.
