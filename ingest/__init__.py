@@ -4,6 +4,8 @@ Pipeline (one direction): load -> normalize -> sections -> tables/records -> ass
 `parse_file` (exported here) runs it for one file and returns a `ParsedDocument`.
 """
 
+from ingest.faces import lazy_exports  # noqa: E402
+
 _EXPORTS = {
     "parse_file": "ingest.pipeline",
     "parse_text": "ingest.pipeline",
@@ -22,20 +24,4 @@ __all__ = [
     "Assignment", "AssistantError", "DocumentMeta", "IngestError", "ParsedDocument", "Project",
     "Section", "Target", "Task", "parse_corpus", "parse_file", "parse_text"
 ]
-
-
-def __getattr__(name: str):
-    """The public names, imported on first use: `python -m assistant --help` and the build child
-    stay light, and no package imports a heavy stage just by being imported."""
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

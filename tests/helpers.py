@@ -56,18 +56,23 @@ def wait_until(condition, seconds: float = 60.0, ignore: tuple = ()) -> bool:
     return holds()
 
 
-@contextlib.contextmanager
-def serving(app):
-    """The app on a real uvicorn server in a thread on 127.0.0.1; yields its base URL."""
+def free_port() -> int:
     import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serving(app, port: int | None = None):
+    """The app on a real uvicorn server in a thread on 127.0.0.1; yields its base URL."""
     import threading
     import time
 
     import uvicorn
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = port or free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                            access_log=False))
     thread = threading.Thread(target=server.run, daemon=True)

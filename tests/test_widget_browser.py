@@ -3,9 +3,6 @@ uvicorn serving the real app (real PlanAssistant, real built index) on 127.0.0.1
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -24,37 +21,19 @@ def artifact(name: str) -> str:
     return str(ARTIFACTS / name)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(built_index, tmp_path_factory):
-    import uvicorn
-
     from assistant.api import create_app
     from assistant.assistant import PlanAssistant
+    from tests.helpers import free_port, serving
 
     settings, index = built_index
     port = free_port()
-    origin = f"http://127.0.0.1:{port}"
     settings = settings.model_copy(update={"db_path": tmp_path_factory.mktemp("widget") / "app.sqlite",
-                                           "cors_origins": [origin]})
+                                           "cors_origins": [f"http://127.0.0.1:{port}"]})
     app = create_app(settings, assistant=PlanAssistant(settings, index), index=index)
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                        access_log=False))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield origin, app
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serving(app, port) as origin:
+        yield origin, app
 
 
 @pytest.fixture(scope="module")
@@ -178,9 +157,12 @@ def test_task_board_filters_sorts_exports_and_shows_passages(server, browser):
     page.get_by_label("Cơ quan", exact=True).fill("Sở Y tế")
     page.get_by_label("Vai trò").select_option("lead")
     page.wait_for_function("() => document.getElementById('count').textContent === '49 dòng'")
+    page.wait_for_load_state("networkidle")
     assert everything > 49 and page.locator("tbody tr").count() == 49
-    page.get_by_role("button", name="Hạn").click()
+    with page.expect_response(lambda r: "/v1/board?" in r.url and "sort=due" in r.url):
+        page.get_by_role("button", name="Hạn").click()
     page.wait_for_function("() => document.querySelector('th[aria-sort]') !== null")
+    page.wait_for_load_state("networkidle")
     href = page.get_by_role("link", name="Tải Excel (XLSX)").get_attribute("href")
     assert href.startswith("/v1/board.xlsx?") and "role=lead" in href and "sort=due" in href and "agency=" in href
     assert "role=lead" in page.url  # the view is in the address: a shared link shows the same rows

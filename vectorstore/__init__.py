@@ -8,6 +8,8 @@ import os as _os
 # here, before any library starts OpenMP, and only when the deployment has not chosen itself.
 _os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
+from ingest.faces import lazy_exports  # noqa: E402
+
 _EXPORTS = {
     "PlanIndex": "vectorstore.index",
     "Hit": "vectorstore.index",
@@ -19,20 +21,4 @@ _EXPORTS = {
 __all__ = [
     "Hit", "IngestSummary", "PlanIndex", "build_index", "current_version", "make_embedder"
 ]
-
-
-def __getattr__(name: str):
-    """The public names, imported on first use: `python -m assistant --help` and the build child
-    stay light, and no package imports a heavy stage just by being imported."""
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

@@ -19,6 +19,7 @@ from typing import Callable
 
 import vocabulary
 from ingest.errors import AssistantError
+from ingest.pipeline import file_hash
 from vectorstore.chroma_store import ChromaStore, collection_name, make_client
 from vectorstore.chunks import chunk_document
 from vectorstore.dense import write_snapshot
@@ -112,14 +113,6 @@ def _catalog(settings) -> dict:
         return {}
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def build_index(settings, paths=None, prune: bool = False, progress: Progress | None = None,
                 embedder: Embedder | None = None, rebuild: bool = False) -> IngestSummary:
     """Build a new index version from `paths` (default settings.plans_dir) and switch to it.
@@ -163,7 +156,7 @@ def build_index(settings, paths=None, prune: bool = False, progress: Progress | 
             if progress:
                 progress("parse", n, len(files))
             try:
-                sha = _sha256(path)
+                sha = file_hash(path)
             except OSError as exc:
                 failed.append((key, f"cannot read file ({exc.strerror})"))
                 continue
