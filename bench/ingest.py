@@ -65,9 +65,13 @@ def main() -> int:
         report("1 changed", build_index(settings))
         print(f"index: {cold.documents} documents, {cold.sections} sections, {cold.chunks} chunks, records {cold.records}")
 
+        from assistant.retrieval import HybridRetriever
+
         index = PlanIndex.open(settings)
-        for leg in ("search_dense", "search_lexical", "search"):
-            fn = getattr(index, leg)
+        retriever = HybridRetriever(index=index, k=10)
+        legs = {"search_dense": index.search_dense, "search_lexical": index.search_lexical,
+                "fused": lambda q, k: retriever.invoke(q, k=k)}  # the assistant's ranking
+        for leg, fn in legs.items():
             fresh = [f"{q} ({leg})" for q in QUERIES]  # strings no leg has embedded yet
             t = time.perf_counter()
             for q in fresh:
