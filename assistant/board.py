@@ -93,8 +93,8 @@ def to_row(record: dict, labels: dict[str, str], as_of: date) -> BoardRow:
                     status=status(year, as_of), start=record.get("start") or 0, end=record.get("end") or 0)
 
 
-def _holds(names: list[str], agency: str) -> bool:
-    want = {fold(agency).strip(), fold(canonical_agency(agency)).strip()}
+def _holds(names: list[str], want: set[str]) -> bool:
+    """Does one of `names` contain one of the folded agency spellings `want`?"""
     return any(w and w in fold(n) for n in names for w in want)
 
 
@@ -104,15 +104,16 @@ def board(index, as_of: date, province: str | None = None, doc_id: str | None = 
     """The rows for these filters, sorted. `agency` matches a lead or a partner (`role` "lead" or
     "partner" narrows it); `due` is one of STATUSES."""
     labels = {d["doc_id"]: document_label(d) for d in index.documents()}
+    want = {fold(agency).strip(), fold(canonical_agency(agency)).strip()} if agency else set()
     kinds = [kind] if kind else ["task", "target", "project"]
     rows = []
     for k in kinds:
         for record in index.records.query(kind=k, agency=agency, province=province, doc_id=doc_id,
                                           year=year, limit=100_000):
             row = to_row(record, labels, as_of)
-            if agency and role == "lead" and not _holds(row.lead, agency):
+            if agency and role == "lead" and not _holds(row.lead, want):
                 continue
-            if agency and role == "partner" and not _holds(row.partners, agency):
+            if agency and role == "partner" and not _holds(row.partners, want):
                 continue
             if due and row.status != due:
                 continue

@@ -56,14 +56,6 @@ def wait_until(condition, seconds: float = 60.0, ignore: tuple = ()) -> bool:
     return holds()
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def serving(app, port: int | None = None):
     """The app on a real uvicorn server in a thread on 127.0.0.1; yields its base URL."""
@@ -71,6 +63,8 @@ def serving(app, port: int | None = None):
     import time
 
     import uvicorn
+
+    from tests.servers import free_port
 
     port = port or free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",

@@ -25,7 +25,8 @@ def artifact(name: str) -> str:
 def server(built_index, tmp_path_factory):
     from assistant.api import create_app
     from assistant.assistant import PlanAssistant
-    from tests.helpers import free_port, serving
+    from tests.helpers import serving
+    from tests.servers import free_port
 
     settings, index = built_index
     port = free_port()

@@ -13,6 +13,7 @@ import time
 import uuid
 
 from assistant.answer_types import Answer
+from assistant.api.sse import split_pieces
 from assistant.errors import AssistantError
 from assistant.user_text import MAX_QUESTION, clean_text
 
@@ -83,9 +84,10 @@ def completion(payload: dict, answer: Answer, question: str, history: list[str],
     }
 
 
-def completion_chunks(payload: dict, answer: Answer, model: str, pieces: list[str]) -> list[str]:
-    """`chat.completion.chunk` objects as JSON lines for SSE, role first, then the text pieces,
-    then a last chunk that ends the message and carries the citations."""
+def completion_chunks(payload: dict, answer: Answer, model: str) -> list[str]:
+    """`chat.completion.chunk` objects as JSON lines for SSE, role first, then the reply text in
+    pieces, then a last chunk that ends the message and carries the citations."""
+    pieces = split_pieces(reply_text(answer))
     base = {"id": "chatcmpl-" + (payload.get("id") or uuid.uuid4().hex), "object": "chat.completion.chunk",
             "created": int(time.time()), "model": model}
 

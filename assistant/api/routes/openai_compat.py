@@ -5,11 +5,9 @@ from fastapi import APIRouter, Depends
 from fastapi.concurrency import run_in_threadpool
 from fastapi.sse import EventSourceResponse, format_sse_event
 
-from assistant.api.chat_completions import (completion, completion_chunks, models, question_and_history,
-                                            reply_text)
+from assistant.api.chat_completions import completion, completion_chunks, models, question_and_history
 from assistant.api.deps import StateDep, require_api_key
 from assistant.api.schemas import ERROR_RESPONSES, ChatCompletionRequest
-from assistant.api.sse import split_pieces
 
 router = APIRouter(prefix="/v1", tags=["openai"], dependencies=[Depends(require_api_key)])
 
@@ -27,6 +25,6 @@ async def chat_completions(body: ChatCompletionRequest, state: StateDep):
     payload = result.to_json()
     if not body.stream:
         return completion(payload, result.answer, question, history, body.model)
-    lines = completion_chunks(payload, result.answer, body.model, split_pieces(reply_text(result.answer)))
+    lines = completion_chunks(payload, result.answer, body.model)
     events = [format_sse_event(data_str=line) for line in lines] + [format_sse_event(data_str="[DONE]")]
     return EventSourceResponse(iter(events), headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
