@@ -15,6 +15,17 @@ from assistant.retrieval import HybridRetriever, load_reranker
 from assistant.understanding import split_compound, understand
 
 
+# Questions of every kind, asked once at start: the first real question then finds every model,
+# word segmenter, lookup table and per-document cache already loaded (no sample plan named).
+WARM_UP_QUESTIONS = (
+    "Ai chủ trì triển khai nền tảng chuyển đổi số?",
+    "Chỉ tiêu năm 2025 về dịch vụ công trực tuyến là bao nhiêu?",
+    "Sở Thông tin và Truyền thông chủ trì những nhiệm vụ nào?",
+    "nhung nhiem vu nao den han nam 2025",
+    "What is the 2030 target for the digital economy?",
+)
+
+
 class PlanAssistant:
     """Answers questions about the indexed plans, with citations, or abstains."""
 
@@ -75,6 +86,12 @@ class PlanAssistant:
         if conversation_id:
             self.conversations.append(conversation_id, question)
         return ans
+
+    def warm(self) -> None:
+        """Answer the warm-up questions (without the chat model): what a question needs is loaded
+        before the first user waits for it."""
+        for question in WARM_UP_QUESTIONS:
+            self._answer_one(question)
 
     def _answer_one(self, question: str) -> Answer:
         q = self.understand(question)

@@ -52,6 +52,7 @@ class Generation:
         self.owned = owned  # opened by the app (closed when retired), not injected
         self.users = 0
         self.retired = False
+        self.warmed = False
         self._lock = threading.Lock()
 
     @property
@@ -63,6 +64,15 @@ class Generation:
 
                     self._assistant = PlanAssistant(self.settings, self.index)
         return self._assistant
+
+    def warm(self) -> None:
+        """Build the answerer and let it load what its first question would wait for (once)."""
+        if self.warmed:
+            return
+        warm = getattr(self.assistant, "warm", None)
+        if callable(warm):
+            warm()
+        self.warmed = True
 
     def close(self) -> None:
         if self.owned and hasattr(self.index, "close"):
@@ -128,7 +138,12 @@ class AppState:
                 log.warning("index %s not opened: %s", version, exc.message)
                 return False
             self.load_error = None
-            self._swap(Generation(self.settings, index, self._injected_assistant, owned=True))
+            gen = Generation(self.settings, index, self._injected_assistant, owned=True)
+            try:  # warmed before it is served: requests stay on the old version meanwhile
+                gen.warm()
+            except Exception:  # a warm-up failure is not a reason to keep serving the old version
+                log.exception("warm-up of index %s failed", index.version)
+            self._swap(gen)
             log.info("serving index version %s", index.version)
             return True
 
@@ -187,16 +202,13 @@ class AppState:
         return gen
 
     def warm(self) -> None:
-        """Load what the first question would otherwise wait for (the answerer, the embedding
-        model): a worker starts taking requests warm."""
+        """Load what the first question would otherwise wait for (a generation opened by
+        `refresh` is warmed there; an injected one here): a worker starts taking requests warm."""
         try:
             gen = self._generation()
         except AssistantError:
             return
-        gen.assistant
-        search = getattr(gen.index, "search", None)
-        if callable(search):
-            search("chuyển đổi số", k=1)
+        gen.warm()
 
     @property
     def ready(self) -> bool:

@@ -25,8 +25,7 @@ def run(args, settings) -> int:
 
     items = load_questions(args.file)
     bot = PlanAssistant(settings)
-    if items:  # warm the models once so latency measures answering, not loading
-        bot.answer(items[0]["q"], items[0].get("history") or None)
+    bot.warm()  # latency measures answering, not loading
     report = evaluate(bot, items)
     if args.show:
         for i in report.items:
