@@ -4,6 +4,8 @@ never a 500; one bad file never costs the index what it already serves; no secre
 number reaches a log line. Real app, real index, real loaders, a fake OA on 127.0.0.1."""
 from __future__ import annotations
 
+import sys
+
 import io
 import json
 import logging
@@ -266,6 +268,19 @@ def admin(built_index, tmp_path_factory):
                             rate_limit_per_minute=10_000, max_upload_bytes=2_000_000)
     with TestClient(create_app(settings)) as c:
         yield c, root
+
+
+def test_the_served_index_is_warm_before_the_first_question(admin):
+    """Startup answered the warm-up questions on the served generation: the first user's
+    question finds the query encoder, the word segmenter and the corpus caches loaded."""
+    from assistant.assistant import WARM_UP_QUESTIONS
+
+    c, _ = admin
+    gen = c.app.state.assistant_state._gen
+    assert gen.warmed and gen._assistant is not None
+    assert "underthesea" in sys.modules
+    # the warm-up questions went through retrieval: their query vectors are remembered
+    assert WARM_UP_QUESTIONS[0] in gen.index._qcache and len(gen.index._qcache) >= 3
 
 
 def upload(c, name, data: bytes, key=ADMIN_KEY):
