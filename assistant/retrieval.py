@@ -85,13 +85,11 @@ class HybridRetriever(BaseRetriever):
         dense: dict[str, float] = {}
         lexical: dict[str, float] = {}
         wheres = [{"doc_id": d} for d in where["doc_ids"]] if "doc_ids" in where else [where or None]
-        for w in wheres:
-            for h in self.index.search_dense(query, k=self.candidates, where=w):
-                chunks[h.chunk.id] = h.chunk
-                dense[h.chunk.id] = max(dense.get(h.chunk.id, -1e9), h.score)
-            for h in self.index.search_lexical(query, k=self.candidates, where=w):
-                chunks[h.chunk.id] = h.chunk
-                lexical[h.chunk.id] = max(lexical.get(h.chunk.id, -1e9), h.score)
+        for leg, scores in ((self.index.search_dense_many, dense), (self.index.search_lexical_many, lexical)):
+            for hits in leg(query, self.candidates, wheres):
+                for h in hits:
+                    chunks[h.chunk.id] = h.chunk
+                    scores[h.chunk.id] = max(scores.get(h.chunk.id, -1e9), h.score)
         dense_rank = sorted(dense, key=dense.get, reverse=True)
         lex_rank = sorted(lexical, key=lexical.get, reverse=True)
         return chunks, dense, lexical, dense_rank, lex_rank

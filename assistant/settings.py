@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     answer_cache_seconds: float = 300.0  # how long a cached answer is served
     retention_days: int = 90
     index_watch_seconds: float = 1.0  # how often a running server looks for a new index version
+    parse_processes: int | None = None  # processes parsing documents in a build; default: the cores
     ingest_memory_mb: int = 4096  # address-space cap of the child process that builds an upload
 
     # Zalo OA

@@ -88,6 +88,59 @@ def test_record_store_queries(built_index):
     assert chunk.kind == "row" and "IPv6" in chunk.text
 
 
+# Counts the store gave before its filters went through indexes (correlated LIKE subqueries):
+# the same rows, in the same order, must come back.
+RECORD_QUERIES = [
+    (dict(agency="Sở Y tế"), 53),
+    (dict(agency="so y te", kind="task"), 43),
+    (dict(agency="Sở Y tế", province="Bình Định"), 10),
+    (dict(agency="Y tế"), 53),  # a part of the name: every agency that contains it
+    (dict(agency="STTTT", province="hai duong", kind="task"), 20),
+    (dict(year=2025, kind="task"), 153),
+    (dict(year=2030, kind="target"), 45),
+    (dict(year=2025, province="Thanh Hoá"), 106),
+    (dict(text="chu ky so"), 82),
+    (dict(text="y te", kind="task"), 268),  # words shorter than a trigram
+    (dict(text="an toàn thông tin", province="Hải Dương"), 22),
+    (dict(kind="project"), 14),
+    (dict(agency="Công an tỉnh", year=2025), 21),
+]
+
+
+def test_record_queries_keep_their_results(built_index):
+    _, index = built_index
+    for filters, count in RECORD_QUERIES:
+        rows = index.records.query(limit=100_000, **filters)
+        assert len(rows) == count, filters
+        assert [(r["doc_id"]) for r in rows] == sorted(r["doc_id"] for r in rows), filters  # document order
+    first = index.records.query(agency="Sở Y tế", province="Bình Định", limit=100_000)
+    assert first[0]["id"] == "cb96cefa749aba99" and first[-1]["id"] == "b1f4d679b31150a5"
+
+
+def test_record_filters_use_indexes(built_index):
+    """No filter scans a table that grows with the corpus (records, record_agencies, record_years)."""
+    _, index = built_index
+    db = index.records.db
+    calls = []
+    db.set_trace_callback(calls.append)
+    try:
+        index.records.query(kind="task", agency="Sở Y tế", province="Bình Định", year=2025, text="phần mềm")
+        index.records.query(agency="so tttt")
+        index.records.query(year=2030)
+        index.records.query(text="chu ky so")
+    finally:
+        db.set_trace_callback(None)
+    selects = [c for c in calls if c.startswith("SELECT r.json")]
+    assert len(selects) == 4
+    for sql in selects:
+        assert "agency_fold LIKE" not in sql and "years LIKE" not in sql
+        steps = [row[3] for row in db.execute("EXPLAIN QUERY PLAN " + sql)]
+        scans = {step.split()[1] for step in steps if step.startswith("SCAN ")}
+        assert any(step.startswith("SEARCH r USING") for step in steps), steps
+        assert not scans & {"r", "records", "record_agencies", "record_years"}, steps
+    assert "records_text MATCH" in selects[-1]  # words of three letters or more: the trigram index
+
+
 def test_documents_and_lookups(built_index):
     _, index = built_index
     docs = {d["doc_id"]: d for d in index.documents()}
@@ -181,6 +234,41 @@ def test_changed_removed_and_bad_files(tmp_path, plans_dir, built_index):
     assert index.records.query(doc_id=TH2020) == []
     # old versions are cleaned up: the live one and the one before it remain
     assert len(list((s.index_dir / "versions").iterdir())) == 2
+
+
+def _store_rows(settings) -> tuple[list, list]:
+    index = PlanIndex.open(settings)
+    try:
+        db = index.records.db
+        records = sorted(tuple(r) for r in db.execute("SELECT doc_id, id, kind, json FROM records"))
+        chunks = sorted(tuple(r) for r in db.execute("SELECT doc_id, id, json, tokens FROM chunks"))
+        return records, chunks
+    finally:
+        index.close()
+
+
+def test_parsing_on_worker_processes_builds_the_same_index(tmp_path, built_index, monkeypatch):
+    """Ten small documents of other layouts (a district, a party committee, the Government, a
+    ministry …) and one corrupt file: parsed on two worker processes, the index holds exactly what
+    parsing in one process gives, the corrupt file fails alone."""
+    fixtures = Path(__file__).parent / "fixtures"
+    plans = tmp_path / "plans"
+    shutil.copytree(fixtures / "plans", plans)
+    for f in (fixtures / "headers").iterdir():
+        shutil.copy(f, plans / f.name)
+    (plans / "hong.pdf").write_bytes(b"%PDF-1.4 not really a pdf")
+    calls = []
+    real = build_mod.parse_all
+    monkeypatch.setattr(build_mod, "parse_all", lambda *a, **kw: calls.append(a[2]) or real(*a, **kw))
+    runs = {}
+    for processes in (1, 2):
+        s = _settings(tmp_path / f"p{processes}", plans, built_index[0].embed_cache_path,
+                      parse_processes=processes)
+        summary = build_index(s)
+        assert len(summary.parsed) == 10 and [Path(f).name for f, _ in summary.failed] == ["hong.pdf"]
+        runs[processes] = _store_rows(s)
+    assert calls == [0, 2]  # in-process, then two workers
+    assert runs[1] == runs[2] and len(runs[2][0]) > 0
 
 
 def test_edited_catalog_entry_refreshes_metadata(tmp_path, plans_dir, built_index):

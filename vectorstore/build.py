@@ -21,16 +21,15 @@ import vocabulary
 from ingest.errors import AssistantError
 from ingest.pipeline import file_hash
 from vectorstore.chroma_store import ChromaStore, collection_name, make_client
-from vectorstore.chunks import chunk_document
 from vectorstore.dense import write_snapshot
 from vectorstore.embedders import CachedEmbedder, Embedder, make_embedder
-from vectorstore.lexical import LexicalIndex, analyze
+from vectorstore.lexical import LexicalIndex
+from vectorstore.parse_pool import Parsed, parse_all, processes_for
 from vectorstore.recordstore import RecordStore
 from vectorstore.termbank import TermBank, corpus_terms
-from vectorstore.versions import (current_version, index_lock, new_version_name, read_manifest,
-                                  remove_old_versions, versions_dir, write_atomic)
+from vectorstore.versions import (FORMAT_VERSION, current_version, index_lock, new_version_name,
+                                  read_manifest, remove_old_versions, versions_dir, write_atomic)
 
-FORMAT_VERSION = 1
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
@@ -122,8 +121,6 @@ def build_index(settings, paths=None, prune: bool = False, progress: Progress | 
     earlier version had it, that earlier data is kept. `rebuild` (or a change of the ingest code,
     see `pipeline_fingerprint`) parses every scanned file again."""
     from ingest.catalog import entry_fingerprint
-    from ingest.errors import IngestError
-    from ingest.pipeline import parse_file
 
     t0 = time.monotonic()
     index_dir = Path(settings.index_dir)
@@ -148,13 +145,12 @@ def build_index(settings, paths=None, prune: bool = False, progress: Progress | 
         files = _input_files(paths, settings, failed)
         catalog = _catalog(settings)
         keep: dict[str, tuple[str, str]] = {}  # doc_id -> (path, sha) copied from prev
-        parsed: dict[str, tuple[str, str, object]] = {}  # doc_id -> (path, sha, ParsedDocument)
+        parsed: dict[str, tuple[str, str, Parsed]] = {}  # doc_id -> (path, sha, parse)
         scanned: set[str] = set()
-        for n, path in enumerate(files):
+        todo: list[tuple[str, str, str | None]] = []  # (path, sha, doc_id it had) to parse
+        for path in files:
             key = str(path)
             scanned.add(key)
-            if progress:
-                progress("parse", n, len(files))
             try:
                 sha = file_hash(path)
             except OSError as exc:
@@ -168,23 +164,23 @@ def build_index(settings, paths=None, prune: bool = False, progress: Progress | 
                 keep[old_id] = (key, sha)
                 summary.skipped += 1
                 continue
-            try:
-                doc = parse_file(path, catalog=catalog)
-            except IngestError as exc:
-                failed.append((key, exc.reason))
+            todo.append((key, sha, old_id))
+        skipped = len(files) - len(todo)
+        results = parse_all([key for key, _, _ in todo], catalog,
+                            processes_for(len(todo), settings.parse_processes),
+                            progress=(lambda d, t: progress("parse", skipped + d, len(files))) if progress else None)
+        for (key, sha, old_id), result in zip(todo, results):
+            if result.error is not None:
+                failed.append((key, result.error))
                 if old_id:  # keep serving the previous parse of this file
                     keep[old_id] = (key, prev_files[key])
                 continue
-            except Exception as exc:  # a bug on one file must not sink the build
-                failed.append((key, f"{type(exc).__name__}: {exc}"))
-                if old_id:
-                    keep[old_id] = (key, prev_files[key])
-                continue
-            other = parsed.get(doc.doc_id)
+            doc_id = result.doc.doc_id
+            other = parsed.get(doc_id)
             if other is not None:
-                failed.append((key, f"doc_id {doc.doc_id!r} is already used by {other[0]}"))
+                failed.append((key, f"doc_id {doc_id!r} is already used by {other[0]}"))
                 continue
-            parsed[doc.doc_id] = (key, sha, doc)
+            parsed[doc_id] = (key, sha, result)
         if progress:
             progress("parse", len(files), len(files))
         # Documents of the previous version that were not scanned this time.
@@ -219,9 +215,8 @@ def build_index(settings, paths=None, prune: bool = False, progress: Progress | 
             store = RecordStore(vdir / "store.sqlite")
             for doc_id in sorted(keep):
                 store.copy_document(prev_store, doc_id)
-            for doc_id, (key, sha, doc) in parsed.items():
-                chunks = chunk_document(doc)
-                store.add_document(doc, key, chunks, [analyze(c.embed_text) for c in chunks])
+            for doc_id, (key, sha, result) in parsed.items():
+                store.add_document(result.doc, key, result.chunks, result.tokens)
             store.commit()
 
             pairs = store.chunks()
@@ -230,13 +225,19 @@ def build_index(settings, paths=None, prune: bool = False, progress: Progress | 
                 [c.embed_text for c in chunks],
                 progress=(lambda d, t: progress("embed", d, t)) if progress else None)
             chunk_counts = (cached_emb.embedded, cached_emb.cached)  # the term bank's are not chunks
+            step = (lambda n: progress("index", n, 4)) if progress else (lambda n: None)
+            step(0)
             client = make_client(vdir / "chroma", settings.chroma_url)
             chroma = ChromaStore(client, collection_name(version), create=True)
             chroma.add(chunks, vectors)
+            step(1)
             write_snapshot(vdir, chunks, vectors)  # what serving reads (a local Chroma rewrites on open)
+            step(2)
             LexicalIndex.build([c.id for c in chunks], [t for _, t in pairs]).save(vdir / "lexical")
+            step(3)
             terms = corpus_terms([t for _, t in pairs], set(vocabulary.stopwords("vi")))
             TermBank.build(terms, cached_emb, sorted(vocabulary.glossary())).save(vdir)
+            step(4)
 
             docs_map = {key: doc_id for doc_id, (key, _) in keep.items()}
             docs_map.update({key: doc_id for doc_id, (key, _, _) in parsed.items()})

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from ingest.records import ParsedDocument, Project, Target, Task, content_id
 
@@ -40,7 +40,7 @@ class Chunk:
     record_kind: str | None = None
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return dict(vars(self))  # every field is a str/int/None: no deep copy (asdict) needed
 
     @classmethod
     def from_dict(cls, d: dict) -> "Chunk":

@@ -4,7 +4,8 @@ A build writes every chunk vector to Chroma and, beside it, to `dense.npy` (floa
 chunk, L2-normalized as e5 gives them) with `dense.json` (chunk id, doc id, province per row).
 Serving reads only this snapshot, memory-mapped: a local Chroma client rewrites its files each
 time it opens a collection, and replicas and worker processes sharing one version folder must
-never write to it. Brute-force cosine over a few tens of thousands of rows takes milliseconds.
+never write to it. Brute-force cosine over a few tens of thousands of rows takes milliseconds;
+a filtered search scores only the rows of its documents.
 With a Chroma server (ASSISTANT_CHROMA_URL) serving reads Chroma itself.
 """
 from __future__ import annotations
@@ -34,6 +35,7 @@ class DenseSnapshot:
         self.doc_ids = np.asarray(doc_ids)
         self.provinces = np.asarray(provinces)
         self._row = {cid: i for i, cid in enumerate(ids)}
+        self._rows: dict[tuple[str, str], np.ndarray] = {}  # (doc_id, province) -> row numbers
 
     @classmethod
     def load(cls, folder: Path) -> "DenseSnapshot | None":
@@ -46,28 +48,50 @@ class DenseSnapshot:
     def count(self) -> int:
         return len(self.ids)
 
-    def _mask(self, where: dict | None) -> np.ndarray | None:
-        if not where:
+    def rows(self, where: dict | None) -> np.ndarray | None:
+        """Row numbers `where` allows (None: all rows), remembered per filter: a question searches
+        document by document, and scoring only a document's rows keeps that cheap however many
+        other documents the index holds."""
+        if not where or not (where.get("doc_id") or where.get("province")):
             return None
-        mask = np.ones(len(self.ids), dtype=bool)
-        if where.get("doc_id"):
-            mask &= self.doc_ids == where["doc_id"]
-        if where.get("province"):
-            mask &= self.provinces == fold(where["province"])
-        return mask
+        key = (where.get("doc_id") or "", fold(where.get("province") or ""))
+        rows = self._rows.get(key)
+        if rows is None:
+            mask = np.ones(len(self.ids), dtype=bool)
+            if key[0]:
+                mask &= self.doc_ids == key[0]
+            if key[1]:
+                mask &= self.provinces == key[1]
+            rows = self._rows[key] = np.flatnonzero(mask)
+        return rows
 
     def search(self, vector: list[float], k: int = 10, where: dict | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) best first, among the rows `where` allows."""
-        if not self.ids:
-            return []
-        scores = np.asarray(self.matrix @ np.asarray(vector, dtype=np.float32))
-        mask = self._mask(where)
-        if mask is not None:
-            scores = np.where(mask, scores, -np.inf)
-        k = min(k, len(self.ids))
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [(self.ids[i], float(scores[i])) for i in top if np.isfinite(scores[i])]
+        return self.search_many(vector, k, [where])[0]
+
+    def search_many(self, vector: list[float], k: int, wheres: list[dict | None]) -> list[list[tuple[str, float]]]:
+        """`search` for each filter, the vector scored once: a question searched plan by plan
+        over hundreds of plans costs one pass over the matrix, not one call per plan."""
+        v = np.asarray(vector, dtype=np.float32)
+        scopes = [self.rows(w) for w in wheres]
+        covered = sum(len(self.ids) if r is None else len(r) for r in scopes)
+        full = np.asarray(self.matrix @ v) if covered * 4 > len(self.ids) else None
+        out = []
+        for rows in scopes:
+            n = len(self.ids) if rows is None else len(rows)
+            if not n:
+                out.append([])
+                continue
+            if rows is None:
+                scores = full if full is not None else np.asarray(self.matrix @ v)
+            else:
+                scores = full[rows] if full is not None else np.asarray(self.matrix[rows] @ v)
+            kk = min(k, n)
+            top = np.argpartition(-scores, kk - 1)[:kk]
+            top = top[np.argsort(-scores[top], kind="stable")]
+            chosen = top if rows is None else rows[top]
+            out.append([(self.ids[r], float(scores[i])) for r, i in zip(chosen, top)])
+        return out
 
     def vectors(self, ids: list[str]) -> dict[str, list[float]]:
         return {cid: self.matrix[self._row[cid]].tolist() for cid in ids if cid in self._row}

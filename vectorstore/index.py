@@ -19,7 +19,7 @@ from vectorstore.errors import EmbedderMismatch, IndexNotReady
 from vectorstore.lexical import LexicalIndex
 from vectorstore.recordstore import RecordStore
 from vectorstore.termbank import TermBank
-from vectorstore.versions import Lease, current_version, read_manifest, versions_dir
+from vectorstore.versions import FORMAT_VERSION, Lease, current_version, read_manifest, versions_dir
 
 
 @dataclass
@@ -58,6 +58,8 @@ class PlanIndex:
             self.close()
             raise
         self._qcache: dict[str, list[float]] = {}
+        self._scope_rows: dict[tuple[str, str], object] = {}  # (doc_id, province) -> lexical rows
+        self._provinces: dict[str, str] | None = None  # folded -> as the documents write it
 
     @classmethod
     def open(cls, settings, embedder: Embedder | None = None, _retry_open: int = 3) -> "PlanIndex":
@@ -72,6 +74,10 @@ class PlanIndex:
             if _retry_open > 0:  # replaced and removed between reading CURRENT and now
                 return cls.open(settings, embedder, _retry_open - 1)
             raise IndexNotReady(f"index version {version} has no readable manifest") from None
+        if manifest.get("format") != FORMAT_VERSION:
+            raise IndexNotReady(f"the index in {index_dir} was built by an older version of the assistant "
+                                f"(format {manifest.get('format')}, now {FORMAT_VERSION}); run "
+                                "`python -m assistant ingest` to rebuild it (vectors are reused)")
         built = manifest.get("embedder") or {}
         if embedder is None:
             try:
@@ -113,8 +119,11 @@ class PlanIndex:
         return vec
 
     def _hits(self, pairs: list[tuple[str, float]], leg: str) -> list[Hit]:
-        chunks = self.records.chunks_by_ids([cid for cid, _ in pairs])
-        return [Hit(chunks[cid], s, leg, {leg: s}) for cid, s in pairs if cid in chunks]
+        return self._hits_many([pairs], leg)[0]
+
+    def _hits_many(self, lists: list[list[tuple[str, float]]], leg: str) -> list[list[Hit]]:
+        chunks = self.records.chunks_by_ids(list({cid for pairs in lists for cid, _ in pairs}))
+        return [[Hit(chunks[cid], s, leg, {leg: s}) for cid, s in pairs if cid in chunks] for pairs in lists]
 
     def _where(self, where: dict | None) -> dict | None:
         """Drop empty filters; spell the province as the catalog does (Chroma compares exactly)."""
@@ -122,19 +131,44 @@ class PlanIndex:
         if "province" in where:
             from vectorstore.aliases import fold
 
-            want = fold(where["province"]).strip()
-            names = [d["province"] for d in self.documents() if fold(d.get("province") or "") == want]
-            where["province"] = names[0] if names else where["province"]
+            if self._provinces is None:
+                self._provinces = {}
+                for d in self.documents():
+                    self._provinces.setdefault(fold(d.get("province") or ""), d.get("province"))
+            where["province"] = self._provinces.get(fold(where["province"]).strip()) or where["province"]
         return where or None
 
     def search_dense(self, query: str, k: int = 10, where: dict | None = None) -> list[Hit]:
-        return self._hits(self.dense.search(self._query_vector(query), k, self._where(where)), "dense")
+        return self.search_dense_many(query, k, [where])[0]
 
     def search_lexical(self, query: str, k: int = 10, where: dict | None = None) -> list[Hit]:
-        allowed = None
-        if where and (where.get("doc_id") or where.get("province")):
-            allowed = self.records.chunk_ids(where.get("doc_id"), where.get("province"))
-        return self._hits(self.lexical.search(query, k, allowed), "lexical")
+        return self.search_lexical_many(query, k, [where])[0]
+
+    def search_dense_many(self, query: str, k: int, wheres: list[dict | None]) -> list[list[Hit]]:
+        """Top-k dense hits within each filter (one question, plan by plan)."""
+        vector = self._query_vector(query)
+        wheres = [self._where(w) for w in wheres]
+        if isinstance(self.dense, DenseSnapshot):
+            lists = self.dense.search_many(vector, k, wheres)
+        else:  # a Chroma server: one query per filter
+            lists = [self.dense.search(vector, k, w) for w in wheres]
+        return self._hits_many(lists, "dense")
+
+    def search_lexical_many(self, query: str, k: int, wheres: list[dict | None]) -> list[list[Hit]]:
+        """Top-k lexical hits within each filter (the query's BM25 scores are computed once)."""
+        return self._hits_many([self.lexical.search(query, k, self._lexical_rows(w)) for w in wheres], "lexical")
+
+    def _lexical_rows(self, where: dict | None):
+        if not where or not (where.get("doc_id") or where.get("province")):
+            return None
+        key = (where.get("doc_id") or "", where.get("province") or "")
+        rows = self._scope_rows.get(key)
+        if rows is None:  # a version never changes: each scope's rows are looked up once
+            rows = self.lexical.positions(self.records.chunk_ids(*key))
+            if len(self._scope_rows) > 4096:
+                self._scope_rows.clear()
+            self._scope_rows[key] = rows
+        return rows
 
     # -- lookups --
     def chunk(self, chunk_id: str) -> Chunk:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 
@@ -81,6 +83,13 @@ class LexicalIndex:
         self.ids = ids
         self._pos = {cid: i for i, cid in enumerate(ids)}
         self._bm25 = retriever
+        # the last queries' scores: a question searches the same text document by document
+        self._scores: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def positions(self, ids) -> np.ndarray:
+        """Row numbers of chunk ids (unknown ids left out), for `search(rows=…)`."""
+        return np.asarray(sorted(self._pos[cid] for cid in ids if cid in self._pos), dtype=np.int64)
 
     @classmethod
     def build(cls, ids: list[str], token_lists: list[list[str]]) -> "LexicalIndex":
@@ -110,18 +119,31 @@ class LexicalIndex:
         return cls(ids, retriever)
 
     def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every chunk (read-only; shared by the searches of one question)."""
+        with self._lock:
+            cached = self._scores.get(query)
+            if cached is not None:
+                self._scores.move_to_end(query)
+                return cached
         vocab = self._bm25.vocab_dict
         tokens = [t for t in _query_tokens(query) if t in vocab]
         if not tokens or not self.ids:
-            return np.zeros(len(self.ids), dtype=np.float32)
-        return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)[: len(self.ids)]
+            s = np.zeros(len(self.ids), dtype=np.float32)
+        else:
+            s = np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)[: len(self.ids)]
+        s.setflags(write=False)
+        with self._lock:
+            self._scores[query] = s
+            if len(self._scores) > 16:
+                self._scores.popitem(last=False)
+        return s
 
-    def search(self, query: str, k: int = 10, allowed: set[str] | None = None) -> list[tuple[str, float]]:
-        """Top-k (chunk id, BM25 score) with a positive score, optionally among `allowed` ids."""
+    def search(self, query: str, k: int = 10, rows: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """Top-k (chunk id, BM25 score) with a positive score, optionally among `rows` (see
+        `positions`)."""
         s = self.scores(query)
-        if allowed is not None:
-            keep = np.zeros(len(self.ids), dtype=bool)
-            keep[[self._pos[cid] for cid in allowed if cid in self._pos]] = True
-            s = np.where(keep, s, 0.0)
+        if rows is not None:
+            s = s[rows]
         order = np.argsort(-s, kind="stable")[:k]
-        return [(self.ids[i], float(s[i])) for i in order if s[i] > 0]
+        chosen = order if rows is None else rows[order]
+        return [(self.ids[r], float(s[i])) for r, i in zip(chosen, order) if s[i] > 0]

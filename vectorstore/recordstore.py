@@ -2,8 +2,10 @@
 
 Tables: documents (meta, source text, content hash), sections, records (one row per
 Task/Target/Project/Assignment with its JSON), record_agencies (record -> canonical agency and
-role), chunks (chunk JSON, analyzed tokens, record id). The store answers structured questions
-(`query`) and lets the next build reuse an unchanged document without parsing it again.
+role), chunks (chunk JSON, analyzed tokens, record id), and what `commit` derives from them for
+indexed filtering (agencies, record_years, records_text). The store answers structured questions
+(`query`, every filter through an index: no scan grows with the corpus) and lets the next build
+reuse an unchanged document without parsing it again.
 """
 from __future__ import annotations
 
@@ -29,11 +31,23 @@ CREATE TABLE IF NOT EXISTS record_agencies (
   record_id TEXT, doc_id TEXT, agency TEXT, agency_fold TEXT, role TEXT);
 CREATE TABLE IF NOT EXISTS chunks (
   id TEXT PRIMARY KEY, doc_id TEXT, ord INTEGER, record_id TEXT, json TEXT, tokens TEXT);
-CREATE INDEX IF NOT EXISTS records_kind ON records(kind);
-CREATE INDEX IF NOT EXISTS agencies_fold ON record_agencies(agency_fold);
+CREATE TABLE IF NOT EXISTS agencies (fold TEXT PRIMARY KEY, name TEXT) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS record_years (doc_id TEXT, record_id TEXT, year INTEGER);
+CREATE VIRTUAL TABLE IF NOT EXISTS records_text USING fts5(
+  text_fold, doc_id UNINDEXED, record_id UNINDEXED, tokenize = 'trigram');
+CREATE INDEX IF NOT EXISTS records_kind ON records(kind, doc_id, ord);
+CREATE INDEX IF NOT EXISTS records_province ON records(province_fold, doc_id, ord);
+CREATE INDEX IF NOT EXISTS agencies_records ON record_agencies(agency_fold, doc_id, record_id);
+CREATE INDEX IF NOT EXISTS record_agencies_doc ON record_agencies(doc_id);
+CREATE INDEX IF NOT EXISTS years_records ON record_years(year, doc_id, record_id);
 CREATE INDEX IF NOT EXISTS chunks_record ON chunks(record_id);
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 """
+# Tables derived from `records` and `record_agencies` when a build commits (copied documents
+# included): the distinct agencies, every year a record covers, the records' folded text for
+# substring search (FTS5 trigrams: "chu ky so" finds "...chu ky so..." through the index).
+_DERIVED = ("agencies", "record_years", "records_text")
+_MAX_SPAN = 100  # years a timeframe may cover in record_years; a longer one is a misread
 
 
 def _record_agencies(rec: dict) -> list[tuple[str, str]]:
@@ -113,7 +127,7 @@ class RecordStore:
 
     def copy_document(self, other: "RecordStore", doc_id: str) -> None:
         """Copy one document's rows from another store (an unchanged file in a new version)."""
-        for table in ("documents", "sections", "records", "record_agencies", "chunks"):
+        for table in ("documents", "sections", "records", "record_agencies", "chunks"):  # not _DERIVED
             rows = other.db.execute(f"SELECT * FROM {table} WHERE doc_id = ?", (doc_id,)).fetchall()
             if rows:
                 marks = ",".join("?" * len(rows[0].keys()))
@@ -121,7 +135,23 @@ class RecordStore:
                                     [tuple(r) for r in rows])
 
     def commit(self) -> None:
-        self.db.commit()
+        """Derive the index tables from the stored records, then commit."""
+        db = self.db
+        for table in _DERIVED:
+            db.execute(f"DELETE FROM {table}")
+        db.execute("INSERT INTO agencies SELECT agency_fold, MIN(agency) FROM record_agencies GROUP BY agency_fold")
+        db.execute("INSERT INTO records_text(text_fold, doc_id, record_id) SELECT text_fold, doc_id, id FROM records")
+        years = []
+        for doc_id, rid, start, end, listed in db.execute(
+                "SELECT doc_id, id, start_year, end_year, years FROM records"):
+            covered = {int(y) for y in (listed or "").split(",") if y.isdigit()}
+            if start is not None:
+                end = start if end is None else end
+                if 0 <= end - start <= _MAX_SPAN:
+                    covered.update(range(start, end + 1))
+            years += [(doc_id, rid, y) for y in covered]
+        db.executemany("INSERT INTO record_years VALUES (?,?,?)", years)
+        db.commit()
 
     # -- reading ---------------------------------------------------------------------------
     def doc_ids(self) -> list[str]:
@@ -202,15 +232,25 @@ class RecordStore:
             return None
         return {**json.loads(r[0]), "province": r[1], "title": r[2]}
 
+    def agency_ids(self, agency: str, province: str | None = None) -> list[str]:
+        """Canonical ids (folded names) of the stored agencies that `agency` names, however it is
+        written: canonicalized first, then any stored agency whose name contains it ("Sở Y tế"
+        names "Sở Y tế"; "Y tế" names every agency with "y te" in its name)."""
+        names = {fold(agency).strip(), fold(canonical_agency(agency, province)).strip()} - {""}
+        likes = " OR ".join("fold LIKE ? ESCAPE '\\'" for _ in names)
+        rows = self.db.execute(f"SELECT fold FROM agencies WHERE {likes}",
+                               [f"%{_like_escape(n)}%" for n in names]) if names else []
+        return [r[0] for r in rows]
+
     def query(self, kind: str | None = None, agency: str | None = None, province: str | None = None,
               doc_id: str | None = None, year: int | None = None, text: str | None = None,
               limit: int = 200) -> list[dict]:
         """Records matching every given filter, in document order.
 
-        agency: any way of writing it (canonicalized, then compared accent-insensitively; a
-        record matches when one of its agencies contains the name); province/text are
-        accent-insensitive; year: start_year <= year <= end_year for tasks, a values key for
-        targets."""
+        agency: any way of writing it (see `agency_ids`); province/text are accent-insensitive
+        (text: every word is a substring of the record's text); year: start_year <= year <=
+        end_year for tasks, a values key for targets. Each filter is an indexed lookup (the
+        agencies table is one row per distinct agency, however many plans there are)."""
         sql = ["SELECT r.json, d.province, d.title FROM records r JOIN documents d ON d.doc_id = r.doc_id WHERE 1=1"]
         args: list = []
         if kind:
@@ -223,17 +263,23 @@ class RecordStore:
             sql.append("AND r.province_fold = ?")
             args.append(fold(province).strip())
         if agency:
-            names = {fold(agency).strip(), fold(canonical_agency(agency, province)).strip()}
-            likes = " OR ".join("a.agency_fold LIKE ? ESCAPE '\\'" for _ in names)
-            sql.append(f"AND r.id IN (SELECT a.record_id FROM record_agencies a "
-                       f"WHERE a.doc_id = r.doc_id AND ({likes}))")
-            args += [f"%{_like_escape(n)}%" for n in names]
+            ids = self.agency_ids(agency, province)
+            if not ids:
+                return []
+            sql.append(f"AND (r.doc_id, r.id) IN (SELECT doc_id, record_id FROM record_agencies "
+                       f"WHERE agency_fold IN ({','.join('?' * len(ids))}))")
+            args += ids
         if year is not None:
-            sql.append("AND ((r.start_year IS NOT NULL AND r.start_year <= ? AND ? <= COALESCE(r.end_year, r.start_year))"
-                       " OR r.years LIKE ?)")
-            args += [year, year, f"%,{year},%"]
-        if text:
-            for word in fold(text).split():
+            sql.append("AND (r.doc_id, r.id) IN (SELECT doc_id, record_id FROM record_years WHERE year = ?)")
+            args.append(year)
+        words = fold(text).split() if text else []
+        long_words = [w for w in words if len(w) >= 3]  # trigrams need three characters
+        if long_words:
+            sql.append("AND (r.doc_id, r.id) IN (SELECT doc_id, record_id FROM records_text "
+                       "WHERE records_text MATCH ?)")
+            args.append(" AND ".join('"' + w.replace('"', '""') + '"' for w in long_words))
+        for word in words:
+            if word not in long_words:
                 sql.append("AND r.text_fold LIKE ? ESCAPE '\\'")
                 args.append(f"%{_like_escape(word)}%")
         sql.append("ORDER BY r.doc_id, r.ord LIMIT ?")

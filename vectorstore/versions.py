@@ -26,6 +26,8 @@ from vectorstore.errors import IndexLocked
 
 KEEP_VERSIONS = 2
 
+FORMAT_VERSION = 2  # of a version folder; 2: the store's derived index tables (agencies, record_years, records_text)
+
 
 # -- folders, manifest, lock ----------------------------------------------------------------
 def versions_dir(index_dir: Path) -> Path:
@@ -42,6 +44,17 @@ def current_version(index_dir: Path) -> str | None:
 
 def read_manifest(version_dir: Path) -> dict:
     return json.loads((Path(version_dir) / "manifest.json").read_text(encoding="utf-8"))
+
+
+def current_is_stale(index_dir: Path) -> bool:
+    """The served version was written by an older format (rebuild it: vectors stay cached)."""
+    version = current_version(index_dir)
+    if version is None:
+        return False
+    try:
+        return read_manifest(versions_dir(index_dir) / version).get("format") != FORMAT_VERSION
+    except (OSError, ValueError):
+        return False
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -62,6 +62,19 @@ def accented_words(text: str) -> list[str]:
 _VARIANT_GROUPS = (("hằng", "hàng"), ("kỹ", "kĩ"), ("lý", "lí"), ("sỹ", "sĩ"), ("mỹ", "mĩ"))
 VARIANTS: dict[str, tuple[str, ...]] = {w: g for g in _VARIANT_GROUPS for w in g}
 _ABBREV_FORMS = [(k, v.lower().split(), fold(v).split()) for k, v in VI_ABBREVIATIONS.items()]
+_EXPANSIONS = {True: {k: acc for k, acc, _ in _ABBREV_FORMS}, False: {k: flat for k, _, flat in _ABBREV_FORMS}}
+
+
+def _by_first_word(accented: bool) -> dict[str, list[tuple[str, list[str]]]]:
+    index: dict[str, list[tuple[str, list[str]]]] = {}
+    for key, full in _EXPANSIONS[accented].items():
+        index.setdefault(full[0] if full else "", []).append((key, full))
+    return index
+
+
+# full term -> abbreviation, looked up by the term's first word: every record's coverage is
+# computed for a corpus-wide list, so this must not walk the whole abbreviation table per text
+_FULL_TERMS = {True: _by_first_word(True), False: _by_first_word(False)}
 
 
 def with_abbreviations(present: set[str], accented: bool) -> set[str]:
@@ -69,12 +82,14 @@ def with_abbreviations(present: set[str], accented: bool) -> set[str]:
     ("CNTT" in a text covers "công nghệ thông tin" in a question, and the other way round)."""
     extra: set[str] = set()
     short = {fold(w) for w in present if len(w) <= 6} if accented else present  # "tmđt" -> "tmdt"
-    for key, acc, flat in _ABBREV_FORMS:
-        full = acc if accented else flat
-        if key in short:
-            extra.update(full)
-        elif all(w in present for w in full):
-            extra.add(key)
+    expansions = _EXPANSIONS[accented]
+    for key in short & expansions.keys():
+        extra.update(expansions[key])
+    terms = _FULL_TERMS[accented]
+    for first in (present & terms.keys()) | ({""} & terms.keys()):
+        for key, full in terms[first]:
+            if key not in short and all(w in present for w in full):
+                extra.add(key)
     return present | extra if extra else present
 
 

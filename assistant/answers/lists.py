@@ -23,8 +23,10 @@ _GENERIC = {"nhiệm", "vụ", "dự", "án", "nhiem", "vu", "du", "an", "tasks"
             "don", "doc", "targets", "goals", "indicators", "làm", "lam", "giao", "được", "duoc", "trách", "trach",
             "vai", "trò", "tro", "phụ", "phu", "cụ", "thể", "cu", "the", "công", "tác", "cong", "tac", "gồm", "gom",
             "mục", "tiêu", "chỉ", "muc", "tieu", "chi", "nội", "dung", "noi", "chương", "trình", "chuong", "trinh",
-            "phần", "phan", "lục", "luc", "văn", "bản", "van", "ban"}
-_SPELLED_OUT = (("chuyển", "đổi", "số"), ("chuyen", "doi", "so"))  # every plan is about it
+            "phần", "phan", "lục", "luc", "văn", "bản", "van", "ban",
+            "hạn", "han", "due"}  # "đến hạn năm 2025", "due in 2025": when, not what
+_SPELLED_OUT = (("chuyển", "đổi", "số"), ("chuyen", "doi", "so"),  # every plan is about it
+                ("hoàn", "thành"), ("hoan", "thanh"), ("thực", "hiện"), ("thuc", "hien"))  # when, not what
 
 
 def asked_kinds(q: Question) -> tuple[str, ...]:

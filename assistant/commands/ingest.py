@@ -36,7 +36,7 @@ class _Bars:
         if stage != self.stage:
             self.close()
             self.stage = stage
-            self.bar = tqdm(total=total, desc=f"{stage:<5}", unit="doc" if stage == "parse" else "chunk",
+            self.bar = tqdm(total=total, desc=f"{stage:<5}", unit={"parse": "doc", "embed": "chunk"}.get(stage, "step"),
                             file=sys.stderr, leave=True, dynamic_ncols=True)
         if self.bar is None:  # this stage's bar already finished
             return

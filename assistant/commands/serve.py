@@ -16,7 +16,7 @@ def register(subparsers) -> None:
     p.add_argument("--host", default=None, help="address to bind (default: settings.host, 127.0.0.1)")
     p.add_argument("--port", type=int, default=None, help="port (default: settings.port, 8000)")
     p.add_argument("--ingest-if-missing", action="store_true",
-                   help="build the index from settings.plans_dir first when none exists")
+                   help="build the index from settings.plans_dir first when none exists (or it is of an older format)")
     p.add_argument("--proxy-headers", action="store_true",
                    help="trust X-Forwarded-For from --forwarded-allow-ips (behind a reverse proxy), "
                         "so rate limits apply per real client")
@@ -58,13 +58,15 @@ def run(args, settings) -> int:
 
     from assistant.api import create_app
     from vectorstore.build import build_index
-    from vectorstore.versions import current_version
+    from vectorstore.versions import current_is_stale, current_version
 
     if args.workers is not None and args.workers < 1:
         raise AssistantError("--workers must be at least 1", code="bad_workers")
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
-    if args.ingest_if_missing and current_version(settings.index_dir) is None:
-        print(f"no index in {settings.index_dir}; indexing {settings.plans_dir} first …", file=sys.stderr)
+    missing = current_version(settings.index_dir) is None
+    if args.ingest_if_missing and (missing or current_is_stale(settings.index_dir)):
+        what = "no index" if missing else "an index of an older format"
+        print(f"{what} in {settings.index_dir}; indexing {settings.plans_dir} first …", file=sys.stderr)
         summary = build_index(settings, None, False)
         print(summary.format(), file=sys.stderr)
     host = args.host or settings.host
