@@ -24,7 +24,7 @@ from vectorstore.chroma_store import ChromaStore, collection_name, make_client
 from vectorstore.dense import write_snapshot
 from vectorstore.embedders import CachedEmbedder, Embedder, make_embedder
 from vectorstore.lexical import LexicalIndex
-from vectorstore.parse_pool import Parsed, parse_all, processes_for
+from vectorstore.parse_pool import parse_all, processes_for
 from vectorstore.recordstore import RecordStore
 from vectorstore.termbank import TermBank, corpus_terms
 from vectorstore.versions import (FORMAT_VERSION, current_version, index_lock, new_version_name,
@@ -145,7 +145,7 @@ def build_index(settings, paths=None, prune: bool = False, progress: Progress | 
         files = _input_files(paths, settings, failed)
         catalog = _catalog(settings)
         keep: dict[str, tuple[str, str]] = {}  # doc_id -> (path, sha) copied from prev
-        parsed: dict[str, tuple[str, str, Parsed]] = {}  # doc_id -> (path, sha, parse)
+        parsed: dict[str, tuple[str, str]] = {}  # doc_id -> (path, sha) parsed and stored
         scanned: set[str] = set()
         todo: list[tuple[str, str, str | None]] = []  # (path, sha, doc_id it had) to parse
         for path in files:
@@ -166,45 +166,6 @@ def build_index(settings, paths=None, prune: bool = False, progress: Progress | 
                 continue
             todo.append((key, sha, old_id))
         skipped = len(files) - len(todo)
-        results = parse_all([key for key, _, _ in todo], catalog,
-                            processes_for(len(todo), settings.parse_processes),
-                            progress=(lambda d, t: progress("parse", skipped + d, len(files))) if progress else None)
-        for (key, sha, old_id), result in zip(todo, results):
-            if result.error is not None:
-                failed.append((key, result.error))
-                if old_id:  # keep serving the previous parse of this file
-                    keep[old_id] = (key, prev_files[key])
-                continue
-            doc_id = result.doc.doc_id
-            other = parsed.get(doc_id)
-            if other is not None:
-                failed.append((key, f"doc_id {doc_id!r} is already used by {other[0]}"))
-                continue
-            parsed[doc_id] = (key, sha, result)
-        if progress:
-            progress("parse", len(files), len(files))
-        # Documents of the previous version that were not scanned this time.
-        for key, doc_id in prev_docs.items():
-            if key in scanned or doc_id in keep or doc_id in parsed:
-                continue
-            if prune:
-                summary.removed.append(doc_id)
-            else:
-                keep[doc_id] = (key, prev_files.get(key, ""))
-        for doc_id in parsed:
-            keep.pop(doc_id, None)  # a re-parsed document replaces its old copy
-        if not keep and not parsed:
-            if prev_store:
-                prev_store.close()
-            reasons = "; ".join(f"{f}: {r}" for f, r in failed) or "no supported documents found"
-            raise AssistantError(f"nothing to index ({reasons})", code="nothing_to_index", status=422)
-        if paths and failed and not parsed and not summary.removed and summary.skipped == 0:
-            # every file given was refused: the live version stays as it is, no new one is built
-            if prev_store:
-                prev_store.close()
-            reasons = "; ".join(f"{Path(f).name}: {r}" for f, r in failed)
-            raise AssistantError(f"none of the files could be read, the index is unchanged ({reasons})",
-                                 code="nothing_accepted", status=422)
 
         version = new_version_name()
         vdir = versions_dir(index_dir) / version
@@ -213,10 +174,45 @@ def build_index(settings, paths=None, prune: bool = False, progress: Progress | 
         chroma = None
         try:
             store = RecordStore(vdir / "store.sqlite")
+            results = parse_all([key for key, _, _ in todo], catalog,
+                                processes_for(len(todo), settings.parse_processes),
+                                progress=(lambda d, t: progress("parse", skipped + d, len(files))) if progress else None)
+            for (key, sha, old_id), result in zip(todo, results):
+                if result.error is not None:
+                    failed.append((key, result.error))
+                    if old_id:  # keep serving the previous parse of this file
+                        keep[old_id] = (key, prev_files[key])
+                    continue
+                doc_id = result.doc.doc_id
+                other = parsed.get(doc_id)
+                if other is not None:
+                    failed.append((key, f"doc_id {doc_id!r} is already used by {other[0]}"))
+                    continue
+                # stored as it arrives: memory holds one parsed document, not the corpus
+                store.add_document(result.doc, key, result.chunks, result.tokens)
+                parsed[doc_id] = (key, sha)
+            if progress:
+                progress("parse", len(files), len(files))
+            # Documents of the previous version that were not scanned this time.
+            for key, doc_id in prev_docs.items():
+                if key in scanned or doc_id in keep or doc_id in parsed:
+                    continue
+                if prune:
+                    summary.removed.append(doc_id)
+                else:
+                    keep[doc_id] = (key, prev_files.get(key, ""))
+            for doc_id in parsed:
+                keep.pop(doc_id, None)  # a re-parsed document replaces its old copy
+            if not keep and not parsed:
+                reasons = "; ".join(f"{f}: {r}" for f, r in failed) or "no supported documents found"
+                raise AssistantError(f"nothing to index ({reasons})", code="nothing_to_index", status=422)
+            if paths and failed and not parsed and not summary.removed and summary.skipped == 0:
+                # every file given was refused: the live version stays as it is, no new one is built
+                reasons = "; ".join(f"{Path(f).name}: {r}" for f, r in failed)
+                raise AssistantError(f"none of the files could be read, the index is unchanged ({reasons})",
+                                     code="nothing_accepted", status=422)
             for doc_id in sorted(keep):
                 store.copy_document(prev_store, doc_id)
-            for doc_id, (key, sha, result) in parsed.items():
-                store.add_document(result.doc, key, result.chunks, result.tokens)
             store.commit()
 
             pairs = store.chunks()
@@ -240,9 +236,9 @@ def build_index(settings, paths=None, prune: bool = False, progress: Progress | 
             step(4)
 
             docs_map = {key: doc_id for doc_id, (key, _) in keep.items()}
-            docs_map.update({key: doc_id for doc_id, (key, _, _) in parsed.items()})
+            docs_map.update({key: doc_id for doc_id, (key, _) in parsed.items()})
             files_map = {key: sha for _, (key, sha) in keep.items()}
-            files_map.update({key: sha for _, (key, sha, _) in parsed.items()})
+            files_map.update({key: sha for _, (key, sha) in parsed.items()})
             summary.version = version
             summary.documents = len(docs_map)
             summary.sections = store.count("sections")
