@@ -80,31 +80,52 @@ class HybridRetriever(BaseRetriever):
         province = next((known[province_key(p)] for p in question.provinces if province_key(p) in known), None)
         return [{"province": province}, {}] if province else [{}]
 
-    def _legs(self, query: str, where: dict) -> tuple[dict[str, Any], dict[str, float], dict[str, float], list[str], list[str]]:
-        chunks: dict[str, Any] = {}
-        dense: dict[str, float] = {}
-        lexical: dict[str, float] = {}
-        wheres = [{"doc_id": d} for d in where["doc_ids"]] if "doc_ids" in where else [where or None]
-        for leg, scores in ((self.index.search_dense_many, dense), (self.index.search_lexical_many, lexical)):
-            for hits in leg(query, self.candidates, wheres):
-                for h in hits:
-                    chunks[h.chunk.id] = h.chunk
-                    scores[h.chunk.id] = max(scores.get(h.chunk.id, -1e9), h.score)
-        dense_rank = sorted(dense, key=dense.get, reverse=True)
-        lex_rank = sorted(lexical, key=lexical.get, reverse=True)
-        return chunks, dense, lexical, dense_rank, lex_rank
+    def _leg_scores(self, query: str, wheres: list[dict | None]) -> tuple[list, list]:
+        """Per filter: the dense and the lexical (chunk id, score) candidates."""
+        return (self.index.dense_scores(query, self.candidates, wheres),
+                self.index.lexical_scores(query, self.candidates, wheres))
+
+    @staticmethod
+    def _merge(lists: list[list[tuple[str, float]]]) -> dict[str, float]:
+        scores: dict[str, float] = {}
+        for pairs in lists:
+            for cid, s in pairs:
+                if s > scores.get(cid, -1e9):
+                    scores[cid] = s
+        return scores
 
     def retrieve(self, question: Question, k: int | None = None, doc_ids: list[str] | None = None) -> list[Hit]:
         """Fused hits for an understood question, best first (within `doc_ids` when given)."""
-        k = k or self.k
         query = question.search_text()
         for where in self.filters(question, doc_ids):
-            chunks, dense, lexical, dense_rank, lex_rank = self._legs(query, where)
-            if chunks:
-                break
-        else:
-            return []
+            wheres = [{"doc_id": d} for d in where["doc_ids"]] if "doc_ids" in where else [where or None]
+            dense_lists, lexical_lists = self._leg_scores(query, wheres)
+            dense, lexical = self._merge(dense_lists), self._merge(lexical_lists)
+            if dense or lexical:
+                return self._fuse(question, dense, lexical, k or self.k)
+        return []
+
+    def retrieve_per_scope(self, question: Question, groups: list[list[str]], k: int | None = None) -> list[Hit]:
+        """Best hits within each group of documents (one group per jurisdiction), merged: a topic
+        whose figures or owners differ by plan is looked for in every plan. Every plan is
+        searched in one pass per leg (hundreds of plans, one scoring of the query), then each
+        group's candidates are fused on their own, as if the group were searched alone."""
+        docs = [d for group in groups for d in group]
+        dense_lists, lexical_lists = self._leg_scores(question.search_text(), [{"doc_id": d} for d in docs])
+        per_doc = {d: (dl, ll) for d, dl, ll in zip(docs, dense_lists, lexical_lists)}
+        out: list[Hit] = []
+        for group in groups:
+            dense = self._merge([per_doc[d][0] for d in group])
+            lexical = self._merge([per_doc[d][1] for d in group])
+            if dense or lexical:
+                out += self._fuse(question, dense, lexical, k or self.k)
+        out.sort(key=lambda h: (-h.score, h.chunk.id))
+        return out
+
+    def _fuse(self, question: Question, dense: dict[str, float], lexical: dict[str, float], k: int) -> list[Hit]:
         if self.fusion == "rrf":
+            dense_rank = sorted(dense, key=dense.get, reverse=True)
+            lex_rank = sorted(lexical, key=lexical.get, reverse=True)
             fused = fuse_rrf(dense_rank, lex_rank, self.rrf_k)
             scale = max(fused.values()) if fused else 1.0
         else:
@@ -112,25 +133,19 @@ class HybridRetriever(BaseRetriever):
             fused = fuse_weighted(dense, lexical, w)
             scale = 1.0
         years = [str(y) for y in question.years]
-        out: list[Hit] = []
-        for cid, s in fused.items():
-            c = chunks[cid]
-            if years and any(y in f"{c.section} {c.text}" for y in years):
-                s += self.year_boost * scale
-            out.append(Hit(c, s, "fused", {"dense": dense.get(cid, 0.0), "lexical": lexical.get(cid, 0.0)}))
-        out.sort(key=lambda h: (-h.score, h.chunk.id))
+        if years:  # the boost reads every candidate's text
+            chunks = self.index.records.chunks_by_ids(list(fused))
+            for cid, c in chunks.items():
+                if any(y in f"{c.section} {c.text}" for y in years):
+                    fused[cid] += self.year_boost * scale
+        ranked = sorted(fused, key=lambda cid: (-fused[cid], cid))
+        top = ranked[: max(k * 2, 10) if self.reranker is not None else k]
+        chunks = self.index.records.chunks_by_ids(top)
+        out = [Hit(chunks[cid], fused[cid], "fused", {"dense": dense.get(cid, 0.0), "lexical": lexical.get(cid, 0.0)})
+               for cid in top if cid in chunks]
         if self.reranker is not None and out:
-            out = self.rerank(question.text, out[: max(k * 2, 10)])
+            out = self.rerank(question.text, out)
         return out[:k]
-
-    def retrieve_per_scope(self, question: Question, groups: list[list[str]], k: int | None = None) -> list[Hit]:
-        """Best hits within each group of documents (one group per jurisdiction), merged: a topic
-        whose figures or owners differ by plan is looked for in every plan."""
-        out: list[Hit] = []
-        for doc_ids in groups:
-            out += self.retrieve(question, k, doc_ids=doc_ids)
-        out.sort(key=lambda h: (-h.score, h.chunk.id))
-        return out
 
     def rerank(self, query: str, hits: list[Hit]) -> list[Hit]:
         scores = self.reranker.predict([(query, h.chunk.text) for h in hits])

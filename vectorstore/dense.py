@@ -18,6 +18,7 @@ import numpy as np
 from vectorstore.aliases import fold
 
 MATRIX, META = "dense.npy", "dense.json"
+_NONE = np.zeros(0, dtype=np.int64)
 
 
 def write_snapshot(folder: Path, chunks, vectors: list[list[float]]) -> None:
@@ -36,6 +37,7 @@ class DenseSnapshot:
         self.provinces = np.asarray(provinces)
         self._row = {cid: i for i, cid in enumerate(ids)}
         self._rows: dict[tuple[str, str], np.ndarray] = {}  # (doc_id, province) -> row numbers
+        self._by_doc: dict[str, np.ndarray] | None = None  # doc_id -> row numbers (ascending)
 
     @classmethod
     def load(cls, folder: Path) -> "DenseSnapshot | None":
@@ -55,6 +57,8 @@ class DenseSnapshot:
         if not where or not (where.get("doc_id") or where.get("province")):
             return None
         key = (where.get("doc_id") or "", fold(where.get("province") or ""))
+        if not key[1]:  # one document: its rows, all documents' found in one pass
+            return self._doc_rows().get(key[0], _NONE)
         rows = self._rows.get(key)
         if rows is None:
             mask = np.ones(len(self.ids), dtype=bool)
@@ -64,6 +68,14 @@ class DenseSnapshot:
                 mask &= self.provinces == key[1]
             rows = self._rows[key] = np.flatnonzero(mask)
         return rows
+
+    def _doc_rows(self) -> dict[str, np.ndarray]:
+        if self._by_doc is None:
+            order = np.argsort(self.doc_ids, kind="stable")
+            names, starts = np.unique(self.doc_ids[order], return_index=True)
+            ends = [*starts[1:], len(order)]
+            self._by_doc = {str(n): order[a:b] for n, a, b in zip(names, starts, ends)}
+        return self._by_doc
 
     def search(self, vector: list[float], k: int = 10, where: dict | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) best first, among the rows `where` allows."""

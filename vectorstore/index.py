@@ -60,6 +60,7 @@ class PlanIndex:
         self._qcache: dict[str, list[float]] = {}
         self._scope_rows: dict[tuple[str, str], object] = {}  # (doc_id, province) -> lexical rows
         self._provinces: dict[str, str] | None = None  # folded -> as the documents write it
+        self._doc_rows: dict | None = None  # doc_id -> lexical rows
 
     @classmethod
     def open(cls, settings, embedder: Embedder | None = None, _retry_open: int = 3) -> "PlanIndex":
@@ -146,22 +147,35 @@ class PlanIndex:
 
     def search_dense_many(self, query: str, k: int, wheres: list[dict | None]) -> list[list[Hit]]:
         """Top-k dense hits within each filter (one question, plan by plan)."""
+        return self._hits_many(self.dense_scores(query, k, wheres), "dense")
+
+    def search_lexical_many(self, query: str, k: int, wheres: list[dict | None]) -> list[list[Hit]]:
+        """Top-k lexical hits within each filter."""
+        return self._hits_many(self.lexical_scores(query, k, wheres), "lexical")
+
+    def dense_scores(self, query: str, k: int, wheres: list[dict | None]) -> list[list[tuple[str, float]]]:
+        """Top-k (chunk id, cosine) within each filter; the snapshot scores the query once."""
         vector = self._query_vector(query)
         wheres = [self._where(w) for w in wheres]
         if isinstance(self.dense, DenseSnapshot):
-            lists = self.dense.search_many(vector, k, wheres)
-        else:  # a Chroma server: one query per filter
-            lists = [self.dense.search(vector, k, w) for w in wheres]
-        return self._hits_many(lists, "dense")
+            return self.dense.search_many(vector, k, wheres)
+        return [self.dense.search(vector, k, w) for w in wheres]  # a Chroma server: one query per filter
 
-    def search_lexical_many(self, query: str, k: int, wheres: list[dict | None]) -> list[list[Hit]]:
-        """Top-k lexical hits within each filter (the query's BM25 scores are computed once)."""
-        return self._hits_many([self.lexical.search(query, k, self._lexical_rows(w)) for w in wheres], "lexical")
+    def lexical_scores(self, query: str, k: int, wheres: list[dict | None]) -> list[list[tuple[str, float]]]:
+        """Top-k (chunk id, BM25) within each filter; the query's scores are computed once."""
+        return [self.lexical.search(query, k, self._lexical_rows(w)) for w in wheres]
 
     def _lexical_rows(self, where: dict | None):
         if not where or not (where.get("doc_id") or where.get("province")):
             return None
         key = (where.get("doc_id") or "", where.get("province") or "")
+        if not key[1]:  # one document: every document's rows are found in one pass, once
+            if self._doc_rows is None:
+                by_doc: dict[str, list[str]] = {}
+                for doc_id, cid in self.records.db.execute("SELECT doc_id, id FROM chunks"):
+                    by_doc.setdefault(doc_id, []).append(cid)
+                self._doc_rows = {d: self.lexical.positions(ids) for d, ids in by_doc.items()}
+            return self._doc_rows.get(key[0], self.lexical.positions([]))
         rows = self._scope_rows.get(key)
         if rows is None:  # a version never changes: each scope's rows are looked up once
             rows = self.lexical.positions(self.records.chunk_ids(*key))
