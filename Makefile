@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(PY) bench/ask.py
 	$(PY) bench/serve.py
 	$(PY) bench/reliability.py
+	$(PY) bench/scale.py
 
 clean:
 	rm -rf var build *.egg-info
