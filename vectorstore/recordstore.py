@@ -273,7 +273,11 @@ class RecordStore:
             sql.append("AND (r.doc_id, r.id) IN (SELECT doc_id, record_id FROM record_years WHERE year = ?)")
             args.append(year)
         words = fold(text).split() if text else []
-        long_words = [w for w in words if len(w) >= 3]  # trigrams need three characters
+        # Trigrams need three characters; and when another filter already narrows the rows,
+        # checking each of them beats materializing every match of a common word ("chu").
+        # A plan, a province or an agency leaves a few hundred rows; a kind or a year does not.
+        narrowed = bool(doc_id or province or agency)
+        long_words = [] if narrowed else [w for w in words if len(w) >= 3]
         if long_words:
             sql.append("AND (r.doc_id, r.id) IN (SELECT doc_id, record_id FROM records_text "
                        "WHERE records_text MATCH ?)")
