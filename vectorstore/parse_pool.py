@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from itertools import islice
 from typing import Callable, Iterator
 
 MIN_PARALLEL = 8  # documents to parse before workers pay for their start (measured: 5 do not)
+WINDOW_PER_PROCESS = 4  # files submitted ahead per worker: enough to keep it busy
 
 
 @dataclass
@@ -67,12 +70,20 @@ def parse_all(paths: list[str], catalog: dict, processes: int = 0,
         progress(0, total)
     try:
         with ProcessPoolExecutor(max_workers=processes, mp_context=ctx) as pool:
-            futures = [pool.submit(parse_one, p, catalog) for p in paths]
-            for future in futures:  # in file order; progress counts what is finished
-                result = future.result()
+            # A bounded window of files in flight, each result dropped once yielded: finished
+            # parses wait for the slow file before them, and a corpus of them would fill memory.
+            window: deque = deque()
+            queued = iter(paths)
+            for path in islice(queued, processes * WINDOW_PER_PROCESS):
+                window.append(pool.submit(parse_one, path, catalog))
+            while window:
+                result = window.popleft().result()  # in file order
                 done += 1
+                nxt = next(queued, None)
+                if nxt is not None:
+                    window.append(pool.submit(parse_one, nxt, catalog))
                 if progress:
-                    progress(max(done, sum(f.done() for f in futures)), total)
+                    progress(done + sum(f.done() for f in window), total)
                 yield result
     except BrokenProcessPool:
         # a worker died (a memory cap, the OOM killer): the files not yet returned are parsed

@@ -180,7 +180,11 @@ class RecordStore:
             sql += " WHERE doc_id = ?"
             args = (doc_id,)
         rows = self.db.execute(sql + " ORDER BY doc_id, ord", args)
-        return [(Chunk.from_dict(json.loads(r[0])), json.loads(r[1])) for r in rows]
+        # One string per distinct token: a build reads every chunk's tokens, millions of
+        # repeats of a few thousand words (at 40x the sample, 490 MB of copies).
+        words: dict[str, str] = {}
+        return [(Chunk.from_dict(json.loads(r[0])), [words.setdefault(t, t) for t in json.loads(r[1])])
+                for r in rows]
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         r = self.db.execute("SELECT json FROM chunks WHERE id = ?", (chunk_id,)).fetchone()
