@@ -153,3 +153,30 @@ def test_fusion_option_is_validated(built_index):
     with pytest.raises(ValidationError):
         retriever.fusion = "rfr"  # assignments are checked too (bench/ask.py sweeps by assignment)
     assert retriever.fusion == "rrf"
+
+
+def test_a_list_over_many_plans_shows_a_few_and_counts_the_rest(plan_assistant, monkeypatch):
+    """A corpus of hundreds of plans answers a corpus-wide list with the first plans and a count,
+    not every plan's items (at 40x the sample that was a 240,000-character answer)."""
+    import assistant.answers.lists as lists
+
+    monkeypatch.setattr(lists, "PLANS_SHOWN", 2)
+    ans = plan_assistant.answer("Những nhiệm vụ nào đến hạn năm 2025?")
+    heads = [line for line in ans.answer.splitlines() if not line.startswith("-")]
+    assert heads == ["Bình Định, Kế hoạch số 59/KH-UBND (25/04/2022) — 46 mục:", "… và 36 mục khác.",
+                     "Hải Dương, Kế hoạch số 5046/KH-UBND (29/12/2023) — 88 mục:", "… và 78 mục khác.",
+                     "… và 2 kế hoạch khác: hãy nêu tên tỉnh hoặc kế hoạch để xem."]
+    assert len(ans.citations) == 20 and {c.doc_id for c in ans.citations} == {
+        "binh-dinh-59-kh-ubnd-2022", "hai-duong-5046-kh-ubnd-2023"}
+
+
+def test_a_draft_cites_each_passage_once():
+    from assistant.answers.drafting import Draft, Evidence
+
+    a = Evidence("doc-a", "Mục 1", 10, 20)
+    draft = Draft(evidence=[a])
+    assert draft.cite(Evidence("doc-a", "Mục 1", 10, 20)) == 1
+    assert draft.cite(Evidence("doc-a", "Mục 1", 10, 21)) == 2
+    assert draft.cite(Evidence("doc-b", "Mục 1", 10, 20)) == 3
+    draft.evidence.append(Evidence("doc-c", "", 0, 5))  # given directly, still found
+    assert draft.cite(Evidence("doc-c", "", 0, 5)) == 4 and draft.cite(a) == 1 and len(draft.evidence) == 4

@@ -30,12 +30,19 @@ class Draft:
     evidence: list[Evidence] = field(default_factory=list)
     records: list[dict] = field(default_factory=list)
 
+    _numbers: dict = field(default_factory=dict, repr=False, compare=False)  # (doc, start, end) -> n
+
     def cite(self, ev: Evidence) -> int:
-        for i, e in enumerate(self.evidence):
-            if (e.doc_id, e.start, e.end) == (ev.doc_id, ev.start, ev.end):
-                return i + 1
-        self.evidence.append(ev)
-        return len(self.evidence)
+        if len(self._numbers) != len(self.evidence):  # evidence given or changed directly
+            self._numbers = {}
+            for i, e in enumerate(self.evidence):
+                self._numbers.setdefault((e.doc_id, e.start, e.end), i + 1)
+        key = (ev.doc_id, ev.start, ev.end)
+        n = self._numbers.get(key)
+        if n is None:
+            self.evidence.append(ev)
+            n = self._numbers[key] = len(self.evidence)
+        return n
 
     def merge(self, other: "Draft") -> None:
         """Append another draft's lines, renumbering its citations into this one."""

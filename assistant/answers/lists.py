@@ -17,6 +17,7 @@ from assistant.answers.tasks import rec_evidence
 from assistant.understanding import Question
 
 SHOWN = 10  # items listed; the rest are counted
+PLANS_SHOWN = 12  # plans listed in one answer; a corpus of hundreds is narrowed by asking again
 TOPIC_COVERAGE = 0.6  # a record belongs to the asked theme when it covers this much of it
 # words of a duty question that name no theme ("phải làm gì", "được giao nhiệm vụ gì", "which tasks")
 _GENERIC = {"nhiệm", "vụ", "dự", "án", "nhiem", "vu", "du", "an", "tasks", "projects", "gì", "gi", "đôn", "đốc",
@@ -84,20 +85,27 @@ def year_records(corpus: Corpus, q: Question, scope: Scope) -> list[Rec]:
     plan title) "năm <year>"; the tasks of that very year first."""
     kinds = ("project",) if "project" == asked_kinds(q)[0] else ("task", "project")
     out = []
+    named = [re.compile(rf"(?<!den )\bnam {y}\b") for y in q.years]
     for doc_id in corpus.docs:
         if not _in_scope(corpus, q, scope, doc_id):
             continue
         title = fold(corpus.meta(doc_id).get("title") or "")
+        in_title = [bool(p.search(title)) for p in named]
+        in_section: dict[str, list[bool]] = {}  # a plan's records share a few dozen headings
         for r in corpus.records(doc_id):
             if r.kind not in kinds:
                 continue
-            for y in q.years:
+            for i, y in enumerate(q.years):
                 if r.start_year and r.start_year <= y <= (r.end_year or r.start_year):
                     out.append(r)
                     break
-                if not r.start_year and any(re.search(rf"(?<!den )\bnam {y}\b", t) for t in (fold(r.section), title)):
-                    out.append(r)
-                    break
+                if not r.start_year:
+                    if r.section not in in_section:
+                        section = fold(r.section)
+                        in_section[r.section] = [bool(p.search(section)) for p in named]
+                    if in_section[r.section][i] or in_title[i]:
+                        out.append(r)
+                        break
     out.sort(key=lambda r: (r.end_year or 0) - (r.start_year or r.end_year or 0))
     return out
 
@@ -122,8 +130,10 @@ def list_draft(corpus: Corpus, q: Question, scope: Scope) -> Draft | None:
         return None
     draft = Draft()
     en = q.language == "en"
-    for doc_id in dict.fromkeys(r.doc_id for r in uniq):
-        mine = [r for r in uniq if r.doc_id == doc_id]
+    by_doc: dict[str, list[Rec]] = {}
+    for r in uniq:
+        by_doc.setdefault(r.doc_id, []).append(r)
+    for doc_id, mine in list(by_doc.items())[:PLANS_SHOWN]:
         head = corpus.label(doc_id, q.language)
         if q.intent == "list_agency":
             led = sum(any(a in r.leads for a in q.agencies) for r in mine)
@@ -148,4 +158,8 @@ def list_draft(corpus: Corpus, q: Question, scope: Scope) -> Draft | None:
         if len(mine) > SHOWN:
             more = len(mine) - SHOWN
             draft.lines.append(f"… and {more} more." if en else f"… và {more} mục khác.")
+    if len(by_doc) > PLANS_SHOWN:
+        more = len(by_doc) - PLANS_SHOWN
+        draft.lines.append(f"… and {more} more plans: name a province or a plan to see theirs." if en
+                           else f"… và {more} kế hoạch khác: hãy nêu tên tỉnh hoặc kế hoạch để xem.")
     return draft
