@@ -120,6 +120,7 @@ class Question:
     wants_time: bool = False  # an owner question that also asks "when"
     ref_words: list[str] = field(default_factory=list)  # topic words of the documents named
     bridged: dict[str, list[str]] = field(default_factory=dict)  # foreign word -> plan terms (term bank)
+    repeats: dict[str, list[list[str]]] = field(default_factory=dict)  # see repeated_words
 
     def search_text(self) -> str:
         """The query sent to retrieval: the question plus Vietnamese expansions."""
@@ -365,6 +366,30 @@ def _words(text: str, accented: bool) -> str:
     return " " + " ".join(re.findall(r"[\w%]+", t)) + " "
 
 
+def repeated_words(text: str, topic: list[str], accented: bool) -> dict[str, list[list[str]]]:
+    """Topic words the question uses more than once, each use with the compounds it forms with
+    the topic words beside it: "học phí đại học" -> {"học": [["học phí"], ["đại học"]]}. The topic
+    keeps a word once, so without this a text about "học phí" alone covered "đại học" too."""
+    seq: list[str] = []
+    for part in re.split(r"[,.;:!?()\[\]]+", text):  # no compound across punctuation
+        seq += [*_words(part, accented).split(), "|"]
+    content = set(topic)
+    out: dict[str, list[list[str]]] = {}
+    for w in content:
+        spots = [i for i, t in enumerate(seq) if t == w]
+        if len(spots) < 2:
+            continue
+        uses = []
+        for i in spots:
+            pairs = [f"{seq[i - 1]} {w}"] if i > 0 and seq[i - 1] in content and seq[i - 1] != w else []
+            pairs += [f"{w} {seq[i + 1]}"] if i + 1 < len(seq) and seq[i + 1] in content and seq[i + 1] != w else []
+            uses.append(pairs)
+        # part of different compounds ("học phí", "đại học"), not the same one said twice
+        if sum(bool(u) for u in uses) >= 2 and not set.intersection(*(set(u) for u in uses)):
+            out[w] = uses
+    return out
+
+
 def topic_words(text: str, provinces: list[str], agencies: list[str], language: str = "vi",
                 accented: bool = False) -> list[str]:
     """Content words of a question: minus question words, provinces, agencies and years.
@@ -496,6 +521,7 @@ def understand(question: str, known_agencies: tuple[str, ...] = ()) -> Question:
         accented=accented, titles=named_titles(text),
         foreign=foreign, doc_refs=refs, yes_no=bool(_YES_NO.search(folded)),
         meta=[k for k, p in _META.items() if p.search(folded)], wants_time=wants_time, ref_words=ref_words,
+        repeats=repeated_words(base, topic, accented) if language != "en" else {},
     )
 
 

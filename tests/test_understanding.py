@@ -113,3 +113,14 @@ def test_compound_questions_split_into_at_most_three_distinct_parts():
                                     "Sở Nội vụ chủ trì những nhiệm vụ nào?"]
     pasted = "Sở Y tế chủ trì những nhiệm vụ nào? " * 50  # a pasted wall: one retrieval, not fifty
     assert split_compound(pasted) == ["Sở Y tế chủ trì những nhiệm vụ nào?"]
+
+
+def test_a_word_used_in_two_compounds_is_kept_per_use():
+    q = understand("Học phí đại học năm nay bao nhiêu?")
+    assert q.topic == ["học", "phí", "đại"]
+    assert q.repeats == {"học": [["học phí"], ["đại học"]]}
+    assert understand("hoc phi dai hoc bao nhieu").repeats == {"hoc": [["hoc phi"], ["dai hoc"]]}
+    assert understand("Chỉ tiêu chuyển đổi số và kinh tế số năm 2025?").repeats == {"số": [["đổi số"], ["tế số"]]}
+    # a word said twice in the same compound, or once, is no repeat
+    assert understand("Ai chủ trì chữ ký số?").repeats == {}
+    assert understand("Số hóa hồ sơ, hồ sơ điện tử ở Hải Dương?").repeats == {}

@@ -73,7 +73,7 @@ class Composer:
     def evidence_score(self, q: Question, hits) -> float:
         return max((self.corpus.vocab.coverage(
             q.topic, f"{self.corpus.place(h.chunk.doc_id)} {h.chunk.section} {h.chunk.text}", q.accented, q.foreign,
-            q.bridged) for h in hits[:5]), default=0.0)
+            q.bridged, q.repeats) for h in hits[:5]), default=0.0)
 
     def titles_found(self, q: Question, hits) -> bool:
         """Every named programme/project title appears in a hit of an asked province (a task only

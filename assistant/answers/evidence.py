@@ -110,7 +110,7 @@ class Vocabulary:
         return math.log((self.n + 1) / (df + 0.5))
 
     def coverage(self, topic: list[str], text: str, accented: bool = True, foreign: list[str] = (),
-                 bridged: dict[str, list[str]] | None = None) -> float:
+                 bridged: dict[str, list[str]] | None = None, repeats: dict[str, list[list[str]]] | None = None) -> float:
         """IDF-weighted share of the topic words found in `text`. `foreign`: English words the
         glossary does not translate; `bridged`: the plan terms the term bank found for them (a
         foreign word counts as present, weighing like an average word, when one of its terms is)."""
@@ -150,8 +150,16 @@ class Vocabulary:
             # topic word; a short translated part ("smart" + "stadium") still abstains.
             mean = sum(weight[w] for w in known) / len(known)
             weight.update({w: mean for w in foreign})
+        uses = {w: 1.0 for w in topic if w in present}
+        if repeats:  # a word used in several compounds counts once per use, each use by its compound
+            seq = " " + " ".join(accented_words(text) if accented else words(text)) + " "
+            for w, spots in repeats.items():
+                if w in weight:
+                    found = sum(any(f" {c} " in seq for c in pairs) if pairs else w in present for pairs in spots)
+                    weight[w] *= len(spots)
+                    uses[w] = found / len(spots) if w in present else 0.0
         total = sum(weight.values())
-        return sum(weight[w] for w in topic if w in present) / total if total else 0.0
+        return sum(weight[w] * uses.get(w, 0.0) for w in topic) / total if total else 0.0
 
 
 def find_phrase(source: str, phrase: str, start: int = 0, end: int | None = None) -> tuple[int, int] | None:

@@ -38,7 +38,7 @@ def candidates(corpus: Corpus, q: Question, hits, want) -> list[Candidate]:
                 continue
             topic = corpus.narrow(q.topic, rec.doc_id, q.accented)
             cov = corpus.vocab.coverage(topic, f"{corpus.place(rec.doc_id)} {rec.text} {rec.section}", q.accented,
-                                        q.foreign, q.bridged)
+                                        q.foreign, q.bridged, q.repeats)
             score = cov + 0.3 * (h.score / top) - 0.01 * min(rank, 8)
             if rec.id not in out or out[rec.id].score < score:
                 out[rec.id] = Candidate(score, cov, rec, h.chunk)
