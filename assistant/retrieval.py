@@ -133,14 +133,15 @@ class HybridRetriever(BaseRetriever):
             fused = fuse_weighted(dense, lexical, w)
             scale = 1.0
         years = [str(y) for y in question.years]
-        if years:  # the boost reads every candidate's text
-            chunks = self.index.records.chunks_by_ids(list(fused))
-            for cid, c in chunks.items():
-                if any(y in f"{c.section} {c.text}" for y in years):
-                    fused[cid] += self.year_boost * scale
+        # the year boost reads every candidate's text; otherwise only the top k are read
+        chunks = self.index.records.chunks_by_ids(list(fused)) if years else None
+        for cid, c in (chunks or {}).items():
+            if any(y in f"{c.section} {c.text}" for y in years):
+                fused[cid] += self.year_boost * scale
         ranked = sorted(fused, key=lambda cid: (-fused[cid], cid))
         top = ranked[: max(k * 2, 10) if self.reranker is not None else k]
-        chunks = self.index.records.chunks_by_ids(top)
+        if chunks is None:
+            chunks = self.index.records.chunks_by_ids(top)
         out = [Hit(chunks[cid], fused[cid], "fused", {"dense": dense.get(cid, 0.0), "lexical": lexical.get(cid, 0.0)})
                for cid in top if cid in chunks]
         if self.reranker is not None and out:

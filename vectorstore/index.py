@@ -120,11 +120,8 @@ class PlanIndex:
         return vec
 
     def _hits(self, pairs: list[tuple[str, float]], leg: str) -> list[Hit]:
-        return self._hits_many([pairs], leg)[0]
-
-    def _hits_many(self, lists: list[list[tuple[str, float]]], leg: str) -> list[list[Hit]]:
-        chunks = self.records.chunks_by_ids(list({cid for pairs in lists for cid, _ in pairs}))
-        return [[Hit(chunks[cid], s, leg, {leg: s}) for cid, s in pairs if cid in chunks] for pairs in lists]
+        chunks = self.records.chunks_by_ids([cid for cid, _ in pairs])
+        return [Hit(chunks[cid], s, leg, {leg: s}) for cid, s in pairs if cid in chunks]
 
     def _where(self, where: dict | None) -> dict | None:
         """Drop empty filters; spell the province as the catalog does (Chroma compares exactly)."""
@@ -140,18 +137,10 @@ class PlanIndex:
         return where or None
 
     def search_dense(self, query: str, k: int = 10, where: dict | None = None) -> list[Hit]:
-        return self.search_dense_many(query, k, [where])[0]
+        return self._hits(self.dense_scores(query, k, [where])[0], "dense")
 
     def search_lexical(self, query: str, k: int = 10, where: dict | None = None) -> list[Hit]:
-        return self.search_lexical_many(query, k, [where])[0]
-
-    def search_dense_many(self, query: str, k: int, wheres: list[dict | None]) -> list[list[Hit]]:
-        """Top-k dense hits within each filter (one question, plan by plan)."""
-        return self._hits_many(self.dense_scores(query, k, wheres), "dense")
-
-    def search_lexical_many(self, query: str, k: int, wheres: list[dict | None]) -> list[list[Hit]]:
-        """Top-k lexical hits within each filter."""
-        return self._hits_many(self.lexical_scores(query, k, wheres), "lexical")
+        return self._hits(self.lexical_scores(query, k, [where])[0], "lexical")
 
     def dense_scores(self, query: str, k: int, wheres: list[dict | None]) -> list[list[tuple[str, float]]]:
         """Top-k (chunk id, cosine) within each filter; the snapshot scores the query once."""

@@ -157,7 +157,7 @@ class Vocabulary:
                 if w in weight:
                     found = sum(any(f" {c} " in seq for c in pairs) if pairs else w in present for pairs in spots)
                     weight[w] *= len(spots)
-                    uses[w] = found / len(spots) if w in present else 0.0
+                    uses[w] = found / len(spots)
         total = sum(weight.values())
         return sum(weight[w] * uses.get(w, 0.0) for w in topic) / total if total else 0.0
 
