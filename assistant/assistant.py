@@ -9,7 +9,9 @@ from dataclasses import replace
 
 from assistant.answer_types import Answer, merge_answers, with_context
 from assistant.answers import Composer
-from assistant.conversation import ConversationStore, InMemoryConversationStore, rewrite
+from assistant.answers.records import Rec
+from assistant.conversation import (ConversationStore, InMemoryConversationStore, agency_reference, latest_full,
+                                    rewrite, with_agency)
 from assistant.llm import GenerativeAnswerer, chat_model
 from assistant.retrieval import HybridRetriever, load_reranker
 from assistant.understanding import split_compound, understand
@@ -73,7 +75,7 @@ class PlanAssistant:
                conversation_id: str | None = None) -> Answer:
         if history is None and conversation_id:
             history = self.conversations.get(conversation_id)
-        standalone = rewrite(question, history)
+        standalone = self._resolve_agency(question, history) or rewrite(question, history)
         parts = split_compound(standalone)
         if len(parts) > 1:  # "… chiếm bao nhiêu % GRDP, DVC mức độ 4 đạt bao nhiêu?": answer each part
             ans = merge_answers([self._answer_one(p) for p in with_context(parts, self.understand(standalone))])
@@ -86,6 +88,22 @@ class PlanAssistant:
         if conversation_id:
             self.conversations.append(conversation_id, question)
         return ans
+
+    def _resolve_agency(self, question: str, history: list[str] | None) -> str | None:
+        """"Sở đó còn chủ trì những nhiệm vụ nào khác?": the agency is named only in the previous
+        answer, so that answer is worked out again (the earlier questions are all a conversation
+        keeps) and its lead takes the place of "sở đó"."""
+        span = agency_reference(question) if history else None
+        if span is None:
+            return None
+        i = latest_full(history)
+        if i is None:
+            return None
+        earlier = rewrite(history[i], history[:i])
+        leads = [lead for rec in self._answer_one(earlier).records for lead in Rec.of(rec).leads]
+        if not leads:
+            return None
+        return with_agency(question, span, leads[0], earlier)
 
     def warm(self) -> None:
         """Answer the warm-up questions (without the chat model): what a question needs is loaded

@@ -164,6 +164,42 @@ def rewrite(question: str, history: list[str] | None) -> str:
     return out
 
 
+# "sở đó", "cơ quan này", "that department": an agency only the previous answer names
+_AGENCY_ANAPHOR = re.compile(
+    r"\b(so|co quan|don vi|bo|ban|phong|nganh|cuc|uy ban|ben) (do|nay|ay|kia|vua roi|vua neu|tren|noi tren)\b"
+    r"|\b(that|this|the same|the above) (department|agency|office|body|ministry|unit|committee|organi[sz]ation)\b")
+
+
+def agency_reference(question: str) -> tuple[int, int] | None:
+    """The span of a phrase that points at an agency named earlier ("Sở đó còn chủ trì gì?")."""
+    folded = fold(question)
+    m = _AGENCY_ANAPHOR.search(folded)
+    return m.span() if m and len(folded) == len(question) else None
+
+
+def with_agency(question: str, span: tuple[int, int], agency: str, earlier: str) -> str:
+    """The question with the agency in place of the phrase that pointed at it, and the places and
+    documents of the earlier question it leaned on ("… ở Hải Dương", "… kế hoạch 5046")."""
+    out = question[:span[0]] + agency + question[span[1]:]
+    extra = [p for p in find_provinces(earlier) if p not in find_provinces(out)]
+    refs = [r.label or r.text for r in understand(earlier).doc_refs]
+    refs = [r for r in refs if fold(r) not in fold(out)]
+    if extra or refs:
+        en = understand(question).language == "en"
+        at, by = ("in", "under") if en else ("ở", "theo")
+        tail = " ".join([*(f"{at} {p}" for p in extra[:1]), *(f"{by} {r}" for r in refs[:1])])
+        out = out.rstrip(" ?") + f" {tail}?"
+    return out
+
+
+def latest_full(history: list[str]) -> int | None:
+    """Index of the latest earlier question that stands on its own or was rewritten into one."""
+    for i in range(len(history) - 1, -1, -1):
+        if _is_full(rewrite(history[i], history[:i])):
+            return i
+    return None
+
+
 def _replace_name(text: str, old: str, new: str) -> str:
     folded = fold(text)
     key = fold(old)

@@ -24,6 +24,7 @@ from ingest.agencies import agency_aliases, find_agencies
 from ingest.normalize import fold, normalize
 from vectorstore.aliases import TERM_ALIASES
 
+from assistant.chat_wrapping import unwrap
 from assistant.glossary import EN_ACRONYMS, EN_VI, english_terms, find_provinces, untranslated_words
 
 MAX_QUESTION_CHARS = 600  # what is analysed of a question; the rest is never read
@@ -78,9 +79,11 @@ _DUTIES = re.compile(
     r"\b(phai|can|se|duoc giao|co nhiem vu|co trach nhiem) (lam )?(gi|nhung gi|nhung viec gi|viec gi)\b|\blam (nhung )?(gi|viec gi)\b"
     r"|\b(nhiem vu|viec|chi tieu|muc tieu|du an|trach nhiem|vai tro) (gi|nao)\b|\bduoc giao\b|\bphu trach (gi|nhung|cac)\b"
     r"|\bchu tri (nhung |cac )?(gi|viec gi|nhiem vu|du an|chi tieu)\b|\btrach nhiem cua\b|\bnhiem vu cua\b"
-    r"|\bwhat (does|do|must|should|will|is) .*\b(do|lead|handle|responsible for|in charge of|assigned)\b"
+    r"|\b(duoc )?phan cong\b|\b(dam nhan|dam nhiem|tham gia|phoi hop)\b.{0,30}\b(gi|nao|nhung)\b"
+    r"|\b(phai|can) hoan thanh\b|\bvai tro\b"
+    r"|\bwhat (else )?(does|do|must|should|will|is) .*\b(do|lead|handle|responsible for|in charge of|assigned)\b"
     r"|\b(tasks|duties|responsibilities|role|assignments) of\b|\b(tasks|duties|responsibilities|role)\b.*\b(have|has)\b"
-    r"|\bassigned\b")
+    r"|\bassigned\b|\b(support|supports|assist|assists|help|helps|cooperate|take part)\b.{0,30}\b(in|with|on)\b")
 _YES_NO = re.compile(r"\bco\b.*\bkhong\s*[?.!]*\s*($|\.|\?)|\b(co )?phai (khong|ko)\b|\bco phai\b|\bkhong a\b"
                      r"|^(is|are|does|do|did|will|has|have|can|was|were) ")
 # what a document question asks of the document
@@ -445,6 +448,17 @@ def _agency_pattern(names: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dic
             if _BODY_HEAD.match(" ".join(words[i:i + 2])) and len(" ".join(words[i:])) >= 10:
                 lookup.setdefault(" ".join(words[i:]), n)
                 break
+    # the head of a long name, as people shorten it: "Sở Giáo dục" for "Sở Giáo dục và Đào tạo",
+    # "Sở Văn hóa" for "Sở Văn hóa, Thể thao và Du lịch"; only a head one agency has
+    heads: dict[str, set[str]] = {}
+    for n in names:
+        head = re.split(r"\s+(?:và|va)\s+|\s*[,;(]\s*|\s+-\s+", n.strip(), maxsplit=1)[0]
+        k = " ".join(re.sub(r"[^a-z0-9]+", " ", fold(head)).split())
+        if k != keys[n] and len(k) >= 8 and len(k.split()) >= 3 and _BODY_HEAD.match(k):
+            heads.setdefault(k, set()).add(n)
+    for k, owners in heads.items():
+        if len(owners) == 1:
+            lookup.setdefault(k, next(iter(owners)))
     if not lookup:
         return None, {}
     alts = sorted(lookup, key=len, reverse=True)
@@ -466,7 +480,9 @@ def find_known_agencies(text: str, known: tuple[str, ...]) -> list[str]:
 
 def understand(question: str, known_agencies: tuple[str, ...] = ()) -> Question:
     """Read one (standalone) question. `known_agencies`: agency names the index holds."""
-    text = normalize(clean_question(question)).text  # NFC and modern tone placement, as the corpus
+    cleaned = clean_question(question)
+    # "ad ơi cho em hỏi … vậy ạ": the question inside the chat wrapping (assistant.chat_wrapping)
+    text = normalize(unwrap(cleaned, detect_language(cleaned))).text  # NFC and modern tone placement, as the corpus
     text, abbreviations = expand_abbreviations(text)
     folded = fold(text)
     language = detect_language(text)
@@ -495,7 +511,8 @@ def understand(question: str, known_agencies: tuple[str, ...] = ()) -> Question:
     if language == "en":  # Vietnamese terms of the glossary plus names kept as written
         codes = " ".join(r.text for r in refs)  # "NQ-CP" of "Resolution 03/NQ-CP" names a document
         acronyms = [a for a in _ACRONYM.findall(text) if a not in EN_ACRONYMS and fold(a) not in codes]
-        base = " ".join([*english_terms(text), *acronyms, *_names(text)])
+        named = {w for a in agencies for w in fold(a).split()}  # "Sở Tài chính" inside English is a name, no topic
+        base = " ".join([*english_terms(text), *acronyms, *(n for n in _names(text) if fold(n) not in named)])
     else:
         base = text
     topic = topic_words(_without_refs(base, refs) if language != "en" else base, provinces, agencies, language, accented)

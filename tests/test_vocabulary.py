@@ -19,7 +19,7 @@ from vectorstore.aliases import expand_terms
 
 def test_every_kind_is_one_data_file_read_by_the_vocabulary_module():
     assert [p.name for p in vocabulary.data_files()] == [
-        "abbreviations.json", "agencies.json", "glossary_en_vi.json", "issuers.json",
+        "abbreviations.json", "agencies.json", "chat.json", "glossary_en_vi.json", "issuers.json",
         "language_cues.json", "provinces.json", "stopwords.json"]
     for path in vocabulary.data_files():
         assert json.loads(path.read_text(encoding="utf-8")), path.name  # well-formed, not empty

@@ -10,6 +10,7 @@ names or an English term is a data edit with a test, not a code change:
 - data/stopwords.json      question words and fillers (Vietnamese, folded Vietnamese, English)
 - data/language_cues.json  words that tell English from unaccented Vietnamese
 - data/issuers.json        national issuing bodies and document types of administrative documents
+- data/chat.json           how people wrap a question in chat (spellings, address forms, particles)
 
 The tables are read once and cached; callers get copies they cannot corrupt.
 """
@@ -77,3 +78,9 @@ def issuers() -> dict:
 def data_files() -> list[Path]:
     """The data files (their content is part of the ingest fingerprint)."""
     return sorted(DATA.glob("*.json"))
+
+
+def chat() -> dict:
+    """How people wrap a question in chat: spellings, vocatives, greetings, frames, self words,
+    self places and roles, final particles (data/chat.json)."""
+    return json.loads(json.dumps(_read("chat.json")))

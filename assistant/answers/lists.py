@@ -25,7 +25,9 @@ _GENERIC = {"nhiệm", "vụ", "dự", "án", "nhiem", "vu", "du", "an", "tasks"
             "vai", "trò", "tro", "phụ", "phu", "cụ", "thể", "cu", "the", "công", "tác", "cong", "tac", "gồm", "gom",
             "mục", "tiêu", "chỉ", "muc", "tieu", "chi", "nội", "dung", "noi", "chương", "trình", "chuong", "trinh",
             "phần", "phan", "lục", "luc", "văn", "bản", "van", "ban",
-            "hạn", "han", "due"}  # "đến hạn năm 2025", "due in 2025": when, not what
+            "hạn", "han", "due",  # "đến hạn năm 2025", "due in 2025": when, not what
+            "phân", "phối", "phoi", "hợp", "hop", "chủ", "chu", "trì", "tri", "đảm", "dam", "nhận", "nhan",
+            "nhiệm", "nhiem", "tham", "gia", "support", "supports", "lead", "leads"}  # the role, not the theme
 _SPELLED_OUT = (("chuyển", "đổi", "số"), ("chuyen", "doi", "so"),  # every plan is about it
                 ("hoàn", "thành"), ("hoan", "thanh"), ("thực", "hiện"), ("thuc", "hien"))  # when, not what
 
@@ -37,6 +39,19 @@ def asked_kinds(q: Question) -> tuple[str, ...]:
     if re.search(r"\bdu an\b|\bprojects?\b", folded):
         return ("project",)
     return ("task", "project", "target")
+
+
+def asked_role(q: Question) -> str:
+    """"lead" (what it leads), "partner" (what it only supports: "chỉ phối hợp", "không chủ trì") or
+    "any" (what it must do)."""
+    folded = fold(q.text)
+    support = re.search(r"\bphoi hop\b|\btham gia\b|\b(support|assist|help|cooperat|partner|take part)", folded)
+    lead = re.search(r"\bchu tri\b|\blead|\bin charge\b", folded)
+    if support and (not lead or re.search(r"\b(khong|chua|chang|not|never|rather than|instead of)\b.{0,20}"
+                                          r"(chu tri|lead)|\bchi (phoi hop|tham gia)\b|\bonly (support|assist|help)",
+                                          folded)):
+        return "partner"
+    return "lead" if lead else "any"
 
 
 def theme(q: Question) -> list[str]:
@@ -60,14 +75,15 @@ def _own_heading(rec: Rec, agency: str) -> bool:
 
 def agency_records(corpus: Corpus, q: Question, scope: Scope) -> list[Rec]:
     """Records naming the asked agencies in the asked documents: leads first, then supports."""
-    leads_only = bool(re.search(r"\bchu tri\b|\blead|\bin charge\b", fold(q.text)))
+    role = asked_role(q)
     kinds = asked_kinds(q)
     out: list[tuple[tuple, Rec]] = []
     for doc_id in corpus.docs:
         if not _in_scope(corpus, q, scope, doc_id):
             continue
         mine = [r for r in corpus.records(doc_id) if r.kind != "assignment"
-                and any(a in r.leads or (not leads_only and a in r.partners) for a in q.agencies)]
+                and any((role != "partner" and a in r.leads) or (role != "lead" and a in r.partners)
+                        for a in q.agencies)]
         # a plan whose appendix mixes "nhiệm vụ, dự án" in one table has no project records:
         # "which projects" then lists its tasks
         wanted = kinds if any(r.kind in kinds for r in mine) else ("task", "project", "target")
