@@ -12,6 +12,7 @@ from assistant.answers import Composer
 from assistant.answers.records import Rec
 from assistant.conversation import (ConversationStore, InMemoryConversationStore, agency_reference, latest_full,
                                     rewrite, with_agency)
+from assistant.glossary import expand_province_initials
 from assistant.llm import GenerativeAnswerer, chat_model
 from assistant.retrieval import HybridRetriever, load_reranker
 from assistant.understanding import split_compound, understand
@@ -57,6 +58,10 @@ class PlanAssistant:
             q = replace(q, bridged=bridged, expansions=[*q.expansions, *extra])
         return q
 
+    def with_places(self, text: str) -> str:
+        """Province initials written out when one province the index holds has them ("KH CĐS TH")."""
+        return expand_province_initials(text, sorted(set(self.composer.corpus.provinces().values())))
+
     def search(self, query: str, k: int = 8, doc_ids: list[str] | None = None,
                province: str | None = None):
         """Fused hits for a free-text query, optionally within documents or one province (the
@@ -75,6 +80,9 @@ class PlanAssistant:
                conversation_id: str | None = None) -> Answer:
         if history is None and conversation_id:
             history = self.conversations.get(conversation_id)
+        asked = question
+        question = self.with_places(question)
+        history = [self.with_places(h) for h in history] if history else history
         standalone = self._resolve_agency(question, history) or rewrite(question, history)
         parts = split_compound(standalone)
         if len(parts) > 1:  # "… chiếm bao nhiêu % GRDP, DVC mức độ 4 đạt bao nhiêu?": answer each part
@@ -83,10 +91,10 @@ class PlanAssistant:
             ans = self._answer_one(standalone)
         if self.generator is not None and not ans.abstained and ans.citations:
             ans = self.generator.generate(standalone, ans.citations, ans)
-        ans.question = question
+        ans.question = asked
         ans.standalone_question = standalone
         if conversation_id:
-            self.conversations.append(conversation_id, question)
+            self.conversations.append(conversation_id, asked)
         return ans
 
     def _resolve_agency(self, question: str, history: list[str] | None) -> str | None:

@@ -135,3 +135,30 @@ def _one_edit(a: str, b: str) -> bool:
 def province_key(name: str) -> str:
     """Comparison key of a province name ("Hải Dương" and "hai duong" share it)."""
     return _pkey(name)
+
+
+# Initials people type for a province ("HD", "TH", "BD"): read only in capitals, never as a
+# document code ("KH 59", "QĐ") or beside a number or code, and only when one province the
+# index holds has them (the same letters stand for several provinces of the country).
+_NOT_INITIALS = {"kh", "qd", "nq", "tb", "cv", "ct", "tt", "nd", "kl", "da", "ctr", "ubnd", "hdnd", "vp", "ca",
+                 "cq", "bo", "so", "tw", "dx", "it", "ai", "ok", "sms", "ttg"}
+
+
+def province_initials(name: str) -> str:
+    """"Hải Dương" -> "HD", "Thành phố Hồ Chí Minh" -> "HCM" (the kind word is not typed)."""
+    words = fold(name).split()
+    if words[:2] == ["thanh", "pho"]:
+        words = words[2:]
+    return "".join(w[0] for w in words).upper()
+
+
+def expand_province_initials(text: str, held: list[str]) -> str:
+    """`text` with a held province's initials written out ("Sở Nội vụ TH" -> "Sở Nội vụ Thanh Hóa")."""
+    by_initials: dict[str, list[str]] = {}
+    for p in held:
+        by_initials.setdefault(province_initials(p), []).append(p)
+    usable = {k: v[0] for k, v in by_initials.items() if len(v) == 1 and len(k) >= 2 and k.lower() not in _NOT_INITIALS}
+    if not usable:
+        return text
+    pattern = re.compile(r"(?<![\w/&.-])(" + "|".join(map(re.escape, usable)) + r")(?![\w/&-]|\s*[/-]|\s*\d)")
+    return pattern.sub(lambda m: usable[m.group(1)], text)

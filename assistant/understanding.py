@@ -86,12 +86,23 @@ _DUTIES = re.compile(
     r"|\bassigned\b|\b(support|supports|assist|assists|help|helps|cooperate|take part)\b.{0,30}\b(in|with|on)\b")
 _YES_NO = re.compile(r"\bco\b.*\bkhong\s*[?.!]*\s*($|\.|\?)|\b(co )?phai (khong|ko)\b|\bco phai\b|\bkhong a\b"
                      r"|^(is|are|does|do|did|will|has|have|can|was|were) ")
+_BASIS = re.compile(
+    r"\b(trien khai|thuc hien|can cu|dua (tren|vao|theo)|theo|cu the hoa|thay the|bai bo)\b.{0,30}"
+    r"\b(van ban|nghi quyet|quyet dinh|chi thi|ke hoach|chien luoc|chuong trinh|de an|ket luan|luat)\s+(nao|gi|so may)\b"
+    r"|\b(van ban|nghi quyet|quyet dinh|chi thi|ke hoach|chien luoc|de an) (nao|gi)\b.{0,30}\b(trien khai|thuc hien"
+    r"|can cu|thay the|lam can cu|lam co so)\b|\bcan cu (vao )?(dau|gi)\b|\bthay the (cho )?(ke hoach|van ban|quyet dinh|nghi quyet)"
+    r"|\b(based on|implement(s|ing)?|pursuant to|replace(s|d)?|supersede(s|d)?|grounded in|follow(s|ing)? up on|carr(y|ies) out)\b"
+    r".{0,40}\b(decision|resolution|document|plan|strategy|directive|law|programme|program)s?\b"
+    r"|\b(which|what) (national |central |earlier |previous )?(decision|resolution|document|directive|strategy|law)s?\b"
+    r".{0,60}\b(based on|implement|replace|supersede|follow|carry out|carries out)")
 # what a document question asks of the document
 _META = {
     "signer": re.compile(r"\b(ai|nguoi nao) ky\b|\bnguoi ky\b|\bky boi\b|\bwho signed\b|\bsigner\b|\bsigned by\b"),
     "issued": re.compile(r"\bban hanh (ngay|khi|nam|luc|vao)|\bngay (ban hanh|ky)\b|\bky (ngay|khi|vao)\b|\bwhen (was|were) .*(issued|signed|adopted)\b|\bdate\b"),
     "number": re.compile(r"\bso hieu\b|\bso may\b|\bso bao nhieu\b|\bnumber\b"),
     "issuer": re.compile(r"\b(co quan|don vi|ai) (nao )?ban hanh\b|\bwho issued\b|\bissued by\b|\bissuer\b"),
+    # what a plan implements, is based on or replaces ("… để triển khai văn bản nào?", "based on")
+    "basis": _BASIS,
 }
 
 # Words that carry no topic (question words, fillers, generic plan vocabulary): one accented list,
@@ -291,7 +302,8 @@ def _intent(folded: str, agencies: list[str]) -> str:
     figure = bool(re.search(r"\bbao nhieu\b|\bhow (many|much)\b", folded))
     if listing and find_years(folded) and not figure:
         return "list_year"
-    if _P["document"].search(folded) and not (target and not any(p.search(folded) for p in _META.values())):
+    if (_P["document"].search(folded) or _BASIS.search(folded)) and not (
+            target and not any(p.search(folded) for p in _META.values())):
         return "document"
     if _P["summary"].search(folded) and not owner and not deadline:
         return "summary"
@@ -601,3 +613,17 @@ def _content(folded: str) -> int:
     """Content words of a clause (no question or stop words, no numbers)."""
     return sum(1 for w in re.findall(r"[a-z]+", folded) if w not in _STOP_VI and w not in _STOP_EN
                and not _ASKS.fullmatch(w))
+
+
+@lru_cache(maxsize=512)
+def verb_words(text: str) -> frozenset[str]:
+    """Lower-case words the question uses as verbs (underthesea's tagger): "Sở Công Thương gánh
+    những nhiệm vụ nào" asks what the agency must do; "gánh" says how it is asked, not about what."""
+    from underthesea import pos_tag  # imported late: it loads its model on first use
+
+    try:
+        tagged = pos_tag(text)
+    except Exception:  # the tagger chokes on rare inputs; then nothing is read as a verb
+        return frozenset()
+    return frozenset(w.lower() for token, tag in tagged if tag == "V" for w in token.split())
+

@@ -96,6 +96,35 @@ _FIELD_NAMES = {
 }
 
 
+_REFERENCE = re.compile(r"\b(Nghị quyết|Quyết định|Chỉ thị|Kế hoạch|Chiến lược|Chương trình|Đề án|Kết luận|Thông báo"
+                        r"|Công văn|Luật|Nghị định|Thông tư)\s+(số\s*)?\d", re.I)
+_BASIS_LINE = re.compile(r"^\s*(Căn cứ|Thực hiện|Triển khai)\b|\b(thực hiện|triển khai|cụ thể hóa|theo)\s+\S+\s+\S*\s*số"
+                         r"|\bthay thế\b", re.I)
+BASIS_LINES = 4
+
+
+def _basis_spans(corpus: Corpus, doc_id: str) -> list[Evidence]:
+    """The lines of a document's opening that name what it implements, is based on or replaces
+    ("Căn cứ Nghị quyết số …", "Thực hiện Quyết định số …", "… thay thế Kế hoạch số …")."""
+    src = corpus.source(doc_id)
+    out: list[Evidence] = []
+    for m in re.finditer(r"[^\n]+", src[:HEAD * 2]):
+        line = m.group(0)
+        if line.isupper():  # the title in capitals: the answer's first line gives it already
+            continue
+        if _BASIS_LINE.search(line) and _REFERENCE.search(line) and not any(e.start <= m.start() < e.end for e in out):
+            # the clause goes on over hard-wrapped lines to its ";" or "." (or a blank line)
+            stop = re.search(r";|\.\s*\n|\n\s*\n", src[m.start():m.start() + 400])
+            out.append(Evidence(doc_id, "", m.start(), m.start() + (stop.end() if stop else min(len(line), 400))))
+        if len(out) >= BASIS_LINES:
+            break
+    for m in re.finditer(r"[^\n.;]*\bthay thế\b[^\n.;]*", src, re.I):  # a replaced plan is named late, too
+        if _REFERENCE.search(m.group(0)) and not any(e.start <= m.start() < e.end for e in out):
+            out.append(Evidence(doc_id, "", m.start(), m.start() + min(len(m.group(0)), 400)))
+            break
+    return out
+
+
 def meta_draft(corpus: Corpus, q: Question, scope: Scope) -> Draft | None:
     docs = named_docs(corpus, q, scope)
     if not docs or len(docs) > MAX_DOCS:
@@ -107,6 +136,10 @@ def meta_draft(corpus: Corpus, q: Question, scope: Scope) -> Draft | None:
         meta = corpus.meta(d)
         n = draft.cite(_title_span(corpus, d))
         draft.lines.append(f"{corpus.label(d, q.language)}: {meta.get('title') or d} [{n}]")
+        if "basis" in fields:
+            src = corpus.source(d)
+            for ev in _basis_spans(corpus, d):
+                draft.lines.append(f"- “{clip(' '.join(src[ev.start:ev.end].split()), 300)}” [{draft.cite(ev)}]")
         for f in fields:
             value = {"number": meta.get("number"), "issued": _date_text(meta, q.language),
                      "issuer": short_issuer(meta.get("issuer") or ""), "type": meta.get("doc_type"),
@@ -116,7 +149,8 @@ def meta_draft(corpus: Corpus, q: Question, scope: Scope) -> Draft | None:
             ev = _field_span(corpus, d, f) if f != "type" else None
             cite = f" [{draft.cite(ev)}]" if ev else f" [{n}]"
             draft.lines.append(f"- {names[f]}: {value}{cite}")
-    return draft if len(draft.lines) > len(docs) else None
+    titled = "basis" in fields and any(_REFERENCE.search(corpus.meta(d).get("title") or "") for d in docs)
+    return draft if len(draft.lines) > len(docs) or titled else None  # a title "… thực hiện Quyết định số …" answers
 
 
 def _date_text(meta: dict, language: str) -> str:

@@ -14,7 +14,7 @@ from assistant.answers.corpus import Corpus, Scope
 from assistant.answers.drafting import Draft, clip
 from assistant.answers.records import Rec
 from assistant.answers.tasks import rec_evidence
-from assistant.understanding import Question
+from assistant.understanding import Question, verb_words
 
 SHOWN = 10  # items listed; the rest are counted
 PLANS_SHOWN = 12  # plans listed in one answer; a corpus of hundreds is narrowed by asking again
@@ -135,6 +135,8 @@ def list_draft(corpus: Corpus, q: Question, scope: Scope) -> Draft | None:
             named = {d for d in corpus.docs if corpus.vocab.coverage(topic, corpus.meta(d).get("title") or "", q.accented)
                      >= TOPIC_COVERAGE}
             themed = [r for r in recs if r.doc_id in named]
+        if not themed and q.accented and not set(topic) - verb_words(q.text):
+            themed = recs  # "… gánh những nhiệm vụ nào": the only theme words are the question's verbs
         recs = themed
     seen, uniq = set(), []
     for r in recs:
