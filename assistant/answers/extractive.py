@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
+from ingest.agencies import find_agencies
 from ingest.normalize import fold
 
 from assistant.answers.corpus import Corpus
 from assistant.answers.drafting import Draft, Evidence
 from assistant.answers.evidence import locate, split_sentences
-from assistant.understanding import Question
+from assistant.understanding import Question, find_known_agencies
 
 FIGURE_BONUS = 0.15  # a sentence with a percentage, when the question asks for a figure
 YEAR_BONUS = 0.1  # a sentence (or its heading) that names the asked year
@@ -68,5 +69,42 @@ def extractive_draft(corpus: Corpus, q: Question, hits, max_lines: int = 3) -> D
         a, b = locate(corpus.source(chunk.doc_id), chunk.start, chunk.end, sent)
         n = draft.cite(Evidence(chunk.doc_id, chunk.section, a, b))
         heading = f" › {chunk.section.split(' › ')[-1]}" if chunk.section and q.years else ""
-        draft.lines.append(f"{corpus.label(chunk.doc_id, q.language)}{heading}: “{sent}” [{n}]")
+        who = unit_in_charge(corpus, chunk, sent) if q.intent == "owner" else None
+        if who:  # "2. Sở Khoa học và Công nghệ: … b) Tối ưu hóa …": the duty's agency heads its paragraph
+            lead = "In charge" if q.language == "en" else "Đơn vị thực hiện"
+            draft.lines.append(f"{lead}: {who} — {corpus.label(chunk.doc_id, q.language)}{heading}: “{sent}” [{n}]")
+        else:
+            draft.lines.append(f"{corpus.label(chunk.doc_id, q.language)}{heading}: “{sent}” [{n}]")
     return draft
+
+
+_UNIT_LEAD = re.compile(r"(?:^|\n)\s*(?:\(?\d{1,2}[.)]|[a-zđ]\))?\s*([^:\n]{3,90}?)\s*:", re.I)
+_NUMBERING = re.compile(r"^\s*(?:[IVX]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)]\s*|^\s*\(\d{1,2}\)\s*", re.I)
+
+
+def _agency_of(corpus: Corpus, label: str) -> str | None:
+    """The agency a heading or a paragraph's lead ("(1) Bộ Công an", "2. Sở Khoa học và Công nghệ")
+    names, when the label is that agency (not a topic that mentions one)."""
+    label = _NUMBERING.sub("", label).strip(" .:")
+    if not label or len(label) > 90:
+        return None
+    names = find_agencies(label) or find_known_agencies(label, corpus.agencies)
+    if names and fold(label).startswith(fold(names[0])[:6]):
+        return names[0]
+    return None
+
+
+def unit_in_charge(corpus: Corpus, chunk, sent: str) -> str | None:
+    """The agency a quoted duty belongs to in plans that state duties per unit in numbered
+    paragraphs: the agency of the paragraph's lead before the sentence, else of its heading."""
+    i = chunk.text.find(sent)
+    before = chunk.text[:i] if i > 0 else ""
+    for m in reversed(list(_UNIT_LEAD.finditer(before))):
+        found = _agency_of(corpus, m.group(1))
+        if found:
+            return found
+    for part in reversed(chunk.section.split(" › ") if chunk.section else []):
+        found = _agency_of(corpus, part)
+        if found:
+            return found
+    return None
