@@ -149,6 +149,10 @@ def detect_language(text: str) -> str:
     English ("muc tieu 2025", "ty le ho so ky so") and "What does Sở Y tế lead?" Vietnamese."""
     for p in find_provinces(text):  # "Quảng Ngãi's" inside an English follow-up is a name, not Vietnamese
         text = re.sub(re.escape(p), " ", text, flags=re.I)
+    if re.search(r"[^\x00-\x7f]", text):  # so is "Sở Khoa học và Công nghệ" in "What else does … do?"
+        for a in find_agencies(text):
+            for name in (a, *agency_aliases(a)):
+                text = re.sub(re.escape(name), " ", text, flags=re.I)
     if re.search(r"[^\x00-\x7f]", text):
         # Vietnamese letters; a quoted Vietnamese term inside English stays English
         words = re.findall(r"[a-zA-Z']+", text.lower())

