@@ -84,6 +84,9 @@ _DUTIES = re.compile(
     r"|\bwhat (else )?(does|do|must|should|will|is) .*\b(do|lead|handle|responsible for|in charge of|assigned)\b"
     r"|\b(tasks|duties|responsibilities|role|assignments) of\b|\b(tasks|duties|responsibilities|role)\b.*\b(have|has)\b"
     r"|\bassigned\b|\b(support|supports|assist|assists|help|helps|cooperate|take part)\b.{0,30}\b(in|with|on)\b")
+_HOW_TO = re.compile(r"\b(lam the nao|lam sao|lam nhu the nao|the nao de|bang cach nao|cach (nao|de|lam)|thu tuc"
+                     r"|o dau (de|co the|thi)|dang ky (o dau|nhu the nao|the nao))\b"
+                     r"|\bhow (do|can|to|should) (i|we|one|people|citizens|residents|a|my)\b|\bwhere (can|do|should) (i|we)\b")
 _YES_NO = re.compile(r"\bco\b.*\bkhong\s*[?.!]*\s*($|\.|\?)|\b(co )?phai (khong|ko)\b|\bco phai\b|\bkhong a\b"
                      r"|^(is|are|does|do|did|will|has|have|can|was|were) ")
 _BASIS = re.compile(
@@ -130,6 +133,7 @@ class Question:
     foreign: list[str] = field(default_factory=list)  # English topic words the glossary cannot translate
     doc_refs: list["DocRef"] = field(default_factory=list)  # documents named by type and number
     yes_no: bool = False  # "… có … không?": answered with the fact behind the yes, or not found
+    how_to: bool = False  # "… làm thế nào?": what the plans say of it, and that they give no procedure
     meta: list[str] = field(default_factory=list)  # what a document question asks: issued, signer, number, issuer
     wants_time: bool = False  # an owner question that also asks "when"
     ref_words: list[str] = field(default_factory=list)  # topic words of the documents named
@@ -552,7 +556,7 @@ def understand(question: str, known_agencies: tuple[str, ...] = ()) -> Question:
         agencies=agencies, doc_hints=hints,
         topic=topic, expansions=expansions,
         accented=accented, titles=named_titles(text),
-        foreign=foreign, doc_refs=refs, yes_no=bool(_YES_NO.search(folded)),
+        foreign=foreign, doc_refs=refs, yes_no=bool(_YES_NO.search(folded)), how_to=bool(_HOW_TO.search(folded)),
         meta=[k for k, p in _META.items() if p.search(folded)], wants_time=wants_time, ref_words=ref_words,
         repeats=repeated_words(base, topic, accented) if language != "en" else {},
     )

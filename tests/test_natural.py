@@ -122,3 +122,15 @@ def test_what_a_plan_implements_and_replaces(bot, q):
     assert "Căn cứ Quyết định số 411/QĐ-TTg ngày 31/3/2022" in ans.answer
     assert "Kế hoạch này thay thế Kế hoạch số 120/KH-UBND ngày 05/6/2023" in ans.answer
     assert not ans.abstained and {c.doc_id for c in ans.citations} == {LC}
+
+
+# -- 9. a citizen asking how to do something the plans mention -----------------------------------
+def test_how_to_answers_what_the_plans_say_and_that_they_give_no_procedure(bot):
+    ans = bot.answer("Ở Lào Cai muốn học kỹ năng số trực tuyến thì làm thế nào?")
+    assert ans.answer.splitlines() == [
+        "Sở Khoa học và Công nghệ chủ trì: “Triển khai Nền tảng học trực tuyến mở về kỹ năng số cho người dân.” "
+        f"({LABEL}) [1]",
+        "Các kế hoạch không mô tả thủ tục hay cách làm cụ thể; trên đây là những gì kế hoạch nêu về việc này."]
+    en = bot.answer("How can I sell my farm produce online in Lao Cai?")
+    assert en.answer.splitlines()[-1] == "The plans do not describe the procedure itself; above is what they say about it."
+    assert en.answer.startswith("Lead: Sở Công Thương")

@@ -29,6 +29,8 @@ from assistant.answers.targets import target_draft
 from assistant.answers.tasks import owner_draft
 from assistant.understanding import Question
 
+HOW_TO_NOTE = {"vi": "Các kế hoạch không mô tả thủ tục hay cách làm cụ thể; trên đây là những gì kế hoạch nêu về việc này.",
+               "en": "The plans do not describe the procedure itself; above is what they say about it."}
 ABSTAIN_COVERAGE = 0.6  # middle of the dev-set plateau 0.45-0.80 (bench/ask.py --calibrate)
 EARLIEST_YEAR_MARGIN = 5  # a year this far before the corpus' first year is still "covered"
 # words of a document question that ask for its metadata, not for its contents
@@ -113,6 +115,8 @@ class Composer:
                 return self._abstain(q, "evidence")
         if q.yes_no and draft.lines:
             draft.lines[0] = ("Yes. " if q.language == "en" else "Có. ") + draft.lines[0]
+        if q.how_to and q.intent == "general" and draft.lines:  # say plainly what the plans do not hold
+            draft.lines.append(HOW_TO_NOTE[q.language])
         return self.finish(q, draft)
 
     def structured(self, q: Question, hits, scope: Scope) -> Draft | None:
@@ -140,7 +144,7 @@ class Composer:
 
     def from_passages(self, q: Question, hits) -> Draft | None:
         draft = None
-        if q.intent in ("owner", "deadline") or (q.yes_no and q.intent == "general"):
+        if q.intent in ("owner", "deadline") or ((q.yes_no or q.how_to) and q.intent == "general"):
             # "… có xây dựng X không?": the record of X, with who does it and when, is the fact behind the yes
             draft = owner_draft(self.corpus, q, hits, self.threshold)
         elif q.intent == "target":
