@@ -37,11 +37,20 @@ _RE_HEADING_VERB = re.compile(
     r"|được giao|tiếp tục|khẩn trương)\b)")
 
 
+_RE_DUTY_LABEL = re.compile(r"^(?:(?:trách nhiệm|nhiệm vụ|quyền hạn|quyền)(?:,?\s*(?:và\s+)?(?:trách nhiệm|nhiệm vụ|quyền hạn"
+                            r"|quyền))*(?:\s+thi hành)?\s+(?:của\s+)?)", re.I)
+
+
+# what a regulation's clause says and a list of names never does: counts, days, references
+_RE_CLAUSE_WORDS = re.compile(r"\d{2,}|\b(?:Điều|khoản|điểm|ngày làm việc|thời hạn|không quy định)\b")
+
+
 def heading_agencies(title: str, province: str = "") -> list[str]:
     """Canonical agencies named by a "Tổ chức thực hiện" heading ("Sở Tài chính, Sở KH&ĐT")."""
     name = _RE_HEADING_VERB.split(title, maxsplit=1)[0].strip(" .:;")
-    if len(name) > 250:
-        return []  # a sentence, not a list of names
+    name = _RE_DUTY_LABEL.sub("", name)  # "Trách nhiệm của Sở Khoa học và Công nghệ" names the agency
+    if len(name) > 250 or _RE_CLAUSE_WORDS.search(name):
+        return []  # a sentence ("Cơ quan … gửi ít nhất 03 ngày làm việc trước …"), not a list of names
     if re.fullmatch(r"(cac )?(don vi|co quan|bo phan|to chuc)( (thuc hien|lien quan))?", fold(name).strip()):
         return []  # a field label of a task card ("2. Đơn vị chủ trì: Sở Y tế"), not a name
     whole = agencies_mod.canonical_agency(name, province or None)

@@ -155,7 +155,7 @@ def agency_headings(sections: list[Section], province: str = "") -> list[tuple[S
     by_id = {s.id: s for s in sections}
     out = []
     for head in sections:
-        if head.kind not in {"item", "subitem", "letter"}:
+        if head.kind not in {"article", "item", "subitem", "clause", "letter"}:
             continue
         top = head
         while top.parent_id and by_id[top.parent_id].kind != "root":

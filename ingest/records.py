@@ -85,7 +85,7 @@ class NormalizedText:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
-SectionKind = Literal["part", "item", "subitem", "letter", "bullet", "appendix", "root"]
+SectionKind = Literal["part", "article", "item", "subitem", "clause", "letter", "bullet", "appendix", "root"]
 
 
 @dataclass

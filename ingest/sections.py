@@ -24,7 +24,14 @@ PATH_SEP = " › "
 _ROMAN = r"(?:X{0,3}(?:IX|IV|V?I{1,3})|X{1,3}|V)"
 # "III. NHIỆM VỤ", and in Party documents "III- NHIỆM VỤ"
 _RE_PART = re.compile(rf"^(?:(?:PHẦN|Phần)\s+)?({_ROMAN})\s*(?:[.:]|[-–](?=\s*[A-ZĐÀ-Ỹ]))\s*(\S.*)?$")
-_RE_PART_WORD = re.compile(rf"^(?:PHẦN|Phần)\s+({_ROMAN}|\d{{1,2}})\b\s*[.:\-–]?\s*(.*)$")
+_RE_PART_WORD = re.compile(rf"^(?:PHẦN|Phần|CHƯƠNG|Chương)\s+({_ROMAN}|\d{{1,2}})\b\s*[.:\-–]?\s*(.*)$")
+# the articles of a decision or a regulation ("Điều 14. Trách nhiệm của Sở Khoa học và Công nghệ"):
+# between a chapter and its numbered clauses
+_RE_ARTICLE = re.compile(r"^(?:Điều|ĐIỀU)\s+(\d{1,3})\s*[.:]\s*(\S.*)?$")
+# "(1) Bộ Công an:", "(2) Bộ Tài chính:": numbered paragraphs in parentheses
+_RE_PAREN = re.compile(r"^\((\d{1,2})\)\s*([A-ZĐÀ-Ỹ]\S*.*)$")
+# "--------", "____", "=====": the rule under an issuer's name, not a bullet
+_RE_RULE = re.compile(r"^[-–_=.*•~]{3,}$")
 _RE_APPENDIX = re.compile(r"^PHỤ LỤC(?:\s+(?:SỐ\s+)?([IVX]+|\d{1,2}|[A-Z]))?\s*[:.\-–]?\s*(.*)$")
 _RE_APPENDIX_TITLECASE = re.compile(r"^Phụ lục(?:\s+(?:số\s+)?([IVX]+|\d{1,2}))?\s*[:.]?\s*$")
 _RE_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.(?:\s+|(?=[^\W\d_]))(\S.*)$")
@@ -37,7 +44,8 @@ _RE_TABLE_HEADER = re.compile(r"^\|?\s*(?:S?TT|Số TT|STT)\s*(?:\||$)", re.IGNO
 _RE_CLOSING = re.compile(r"^(?:Nơi nhận|NƠI NHẬN)\s*:?|^(?:TM|KT|T/M|TL|TUQ)\s*\.?\s+[A-ZĐÀ-Ỹ]{2,}")
 
 # Rank decides nesting: a heading closes every open node of equal or deeper rank.
-RANK = {"root": 0, "appendix": 1, "part": 1, "item": 2, "subitem": 3, "letter": 6, "bullet": 7, "plus": 8}
+RANK = {"root": 0, "appendix": 1, "part": 1, "article": 1.5, "item": 2, "subitem": 3, "clause": 5.5, "letter": 6,
+        "bullet": 7, "plus": 8}
 
 
 @dataclass
@@ -52,7 +60,7 @@ class _Heading:
     kind: str  # part | appendix | item | subitem | letter | bullet | plus
     number: str
     title: str
-    rank: int
+    rank: float  # RANK: an article sits between a part and its numbered clauses
 
 
 def _lines(text: str) -> list[_Line]:
@@ -87,7 +95,7 @@ def roman_to_int(s: str) -> int:
 
 def classify(text: str) -> _Heading | None:
     """The heading a line starts, or None for body text (pure; exported for tests)."""
-    if not text:
+    if not text or _RE_RULE.match(text):
         return None
     m = _RE_APPENDIX.match(text) or _RE_APPENDIX_TITLECASE.match(text)
     if m:
@@ -100,6 +108,12 @@ def classify(text: str) -> _Heading | None:
     m = _RE_PART.match(text)
     if m and m.group(2):
         return _Heading("part", m.group(1), m.group(2).strip(), RANK["part"])
+    m = _RE_ARTICLE.match(text)
+    if m:
+        return _Heading("article", m.group(1), (m.group(2) or "").strip(), RANK["article"])
+    m = _RE_PAREN.match(text)
+    if m:
+        return _Heading("clause", f"({m.group(1)})", m.group(2).strip(), RANK["clause"])
     m = _RE_NUMBER.match(text) or _RE_NUMBER_NODOT.match(text)
     if m:
         number = m.group(1)
@@ -156,6 +170,10 @@ def _label(kind: str, number: str, title: str) -> str:
     short = short.rstrip(" :;,.")
     if kind == "appendix":
         return f"{number}. {short}" if short else number
+    if kind == "article":
+        return f"Điều {number}. {short}" if short else f"Điều {number}."
+    if kind == "clause":
+        return f"{number} {short}" if short else number
     return f"{number}. {short}" if short else f"{number}."
 
 

@@ -134,3 +134,46 @@ def test_how_to_answers_what_the_plans_say_and_that_they_give_no_procedure(bot):
     en = bot.answer("How can I sell my farm produce online in Lao Cai?")
     assert en.answer.splitlines()[-1] == "The plans do not describe the procedure itself; above is what they say about it."
     assert en.answer.startswith("Lead: Sở Công Thương")
+
+
+# -- 2. duties in a decision's regulation: chapters, articles "Trách nhiệm của …", "(1) Sở …:" -----
+CB = "Cao Bằng, Quyết định số 77/QĐ-UBND (02/12/2025)"
+
+
+def test_the_sections_of_a_regulation():
+    from ingest.sections import classify
+
+    assert classify("--------") is None and classify("______") is None  # the rule under a name, no bullet
+    article = classify("Điều 4. Trách nhiệm của Sở Khoa học và Công nghệ")
+    assert (article.kind, article.number, article.title) == ("article", "4", "Trách nhiệm của Sở Khoa học và Công nghệ")
+    clause = classify("(1) Sở Tài chính:")
+    assert (clause.kind, clause.number, clause.title) == ("clause", "(1)", "Sở Tài chính:")
+    assert (classify("Chương II").kind, classify("Chương II").number) == ("part", "II")
+    assert classify("Điều 4. x").rank < classify("1. Vận hành").rank < classify("(1) Sở Tài chính:").rank \
+        < classify("a) Tập huấn").rank
+
+
+@pytest.mark.parametrize("q, duties", [
+    ("Sở Khoa học và Công nghệ Cao Bằng phải làm gì?",
+     ["Vận hành Hệ thống hội nghị truyền hình bảo đảm hoạt động liên tục 24/7.",
+      "Tập huấn cho cán bộ kỹ thuật của các xã, phường về sử dụng Hệ thống hội nghị truyền hình."]),
+    ("Công an tỉnh Cao Bằng có trách nhiệm gì?", ["Bảo đảm an ninh mạng cho Hệ thống hội nghị truyền hình."]),
+    ("VP UBND tỉnh Cao Bằng được giao việc gì?",
+     ["Xây dựng lịch họp trực tuyến của Ủy ban nhân dân tỉnh hằng tháng. (hằng tháng)"]),
+])
+def test_an_agencys_duties_in_a_regulation(bot, q, duties):
+    lines = bot.answer(q).answer.splitlines()
+    assert lines[0] == f"{CB} — {len(duties)} mục chủ trì:"
+    assert [ln.rsplit(" [", 1)[0] for ln in lines[1:]] == [f"- {d}" for d in duties]
+
+
+def test_the_owner_of_a_duty_under_a_numbered_paragraph(bot):
+    ans = bot.answer("Ai bố trí kinh phí vận hành Hệ thống hội nghị truyền hình ở Cao Bằng?")
+    assert ans.answer == ("Sở Tài chính chủ trì: “Bố trí kinh phí vận hành Hệ thống hội nghị truyền hình hằng năm.”; "
+                          f"thời gian thực hiện: hằng năm ({CB}) [1]")
+
+
+def test_what_a_decision_replaces(bot):
+    ans = bot.answer("Quyết định 77 của Cao Bằng thay thế quyết định nào?")
+    assert "thay thế Quyết định số 12/2021/QĐ-UBND ngày 10 tháng 3 năm 2021" in ans.answer
+    assert {c.doc_id for c in ans.citations} == {"cao-bang-77-qd-ubnd-2025"}
