@@ -93,7 +93,8 @@ def _replace_years(text: str, years: list[int]) -> str:
     names a plan ("Kế hoạch 2020 của …") names the same plan still."""
     folded = fold(text)
     keep = [m.span() for m in _PLAN_YEAR.finditer(folded)] if len(folded) == len(text) else []
-    spans = [m for m in re.finditer(r"(?<![\d.,])20\d\d(?![\d%]|[.,]\d)", text)
+    # a period ("giai đoạn 2028-2030") is one span: "còn năm 2027?" asks for that year instead
+    spans = [m for m in re.finditer(r"(?<![\d.,])20\d\d(?:\s*[-–]\s*20\d\d)?(?![\d%]|[.,]\d)", text)
              if not any(a <= m.start() < b for a, b in keep)]
     if not spans:
         sep = " in " if understand(text).language == "en" else " năm "

@@ -30,6 +30,17 @@ _RE_PERCENT = re.compile(
     rf"|{_NUM}\s*%)",
     re.IGNORECASE)
 _RE_COUNT = re.compile(rf"{_QUAL}\s+\d+(?:[.,]\d+)?\s+[^\s,;.]+(?:/[^\s,;.]+)?", re.IGNORECASE)
+# absolute figures: "1,5 triệu người", "600.000 người dân", "3.000 tỷ đồng"
+_RE_AMOUNT = re.compile(rf"(?:{_QUAL}\s+)?(?:\d+(?:[.,]\d+)?\s*(?:triệu|nghìn|ngàn|tỷ)\s+[^\s,;.]+"
+                        rf"|(?<![\d.,/])\d{{1,3}}(?:\.\d{{3}})+(?![\d/])\s+[^\s,;.]+)", re.IGNORECASE)
+# rankings: "thuộc nhóm 15 tỉnh dẫn đầu cả nước", "xếp hạng thứ 10", "dẫn đầu khu vực"
+_RE_RANKING = re.compile(
+    r"(?:thuộc\s+)?(?:nhóm|top)\s+\d+\s+[^;.\n]{0,40}?\b(?:dẫn\s+đầu|đứng\s+đầu|cao\s+nhất|tốt\s+nhất)"
+    r"(?:\s+(?:cả\s+nước|toàn\s+quốc|khu\s+vực|vùng)[^;.\n(]{0,40})?"
+    r"|xếp\s+(?:hạng\s+)?thứ\s+\d+[^;.\n]{0,30}|đứng\s+thứ\s+\d+[^;.\n]{0,30}"
+    r"|(?:thuộc\s+nhóm\s+)?dẫn\s+đầu\s+(?:cả\s+nước|toàn\s+quốc|khu\s+vực|vùng)[^;.\n(]{0,40}", re.IGNORECASE)
+# a period a figure is set for: "Giai đoạn 2026-2027: đạt 12%" (its last year keys the value)
+_RE_PERIOD = re.compile(r"\bgiai\s+đoạn\s+20\d\d\s*[-–]\s*(20\d\d)\b", re.IGNORECASE)
 
 TARGET_PART_KEYS = ("muc tieu",)
 TASK_PART_KEYS = ("nhiem vu", "giai phap")
@@ -112,7 +123,8 @@ def plan_year(title: str) -> str | None:
 def figure(clause: str) -> str | None:
     """The first figure a clause states, qualifier and range kept ("chiếm 15% đến 20% GRDP" -> "15% đến 20%");
     a share stated inside it follows ("đạt 30% …, trong đó X chiếm hơn 40%" -> "30%; trong đó X chiếm hơn 40%")."""
-    m = _RE_PERCENT.search(clause) or _RE_COUNT.search(clause)
+    m = (_RE_PERCENT.search(clause) or _RE_COUNT.search(clause) or _RE_AMOUNT.search(clause)
+         or _RE_RANKING.search(clause))
     if not m:
         return None
     out = " ".join(m.group(0).split())
@@ -144,6 +156,17 @@ def _under(sections: list[Section], by_id: dict[str, Section], part: Section) ->
     return out
 
 
+def _lead_in(node: Section, by_id: dict[str, Section], norm: NormalizedText) -> str:
+    """The indicator a sub-bullet's figure belongs to: its parent's own text when that ends in ":"
+    and states no figure itself ("- Tỷ trọng kinh tế số trong GRDP của tỉnh:")."""
+    parent = by_id.get(node.parent_id) if node.parent_id else None
+    if node.kind != "bullet" or parent is None or parent.kind not in {"bullet", "letter", "item", "subitem"}:
+        return ""
+    a, b = own_span(parent, by_id, norm)
+    own = clean(norm.text[a:b]).strip()
+    return own if own.endswith(":") and len(own) < 200 and not figure(own) else ""
+
+
 def targets_from_node(doc_id: str, norm: NormalizedText, node: Section, by_id: dict[str, Section],
                       default_year: str | None) -> list[Target]:
     start, end = own_span(node, by_id, norm)
@@ -165,18 +188,21 @@ def targets_from_node(doc_id: str, norm: NormalizedText, node: Section, by_id: d
             if cur is not None:
                 cur["end"] = b
             continue
-        ym = _RE_YEAR.search(clause)
+        ym = _RE_YEAR.search(clause) or _RE_PERIOD.search(clause)
         year = ym.group(1) if ym else ctx
         if cur is None or year in cur["values"]:
             cur = {"start": a, "end": b, "values": {}}
             groups.append(cur)
         cur["values"][year] = fig
         cur["end"] = b
+    lead_in = _lead_in(node, by_id, norm)
     out = []
     for g in groups:
         text = clean(raw[g["start"]:g["end"]]).strip(" ;.,")
         if len(text) < 8:
             continue
+        if lead_in:  # "- Tỷ trọng kinh tế số trong GRDP: + Giai đoạn 2026-2027: đạt 12%": what the figure is of
+            text = f"{lead_in} {text}"
         s0, s1 = norm.to_source(start + g["start"], start + g["end"])
         unit = "%" if all("%" in v for v in g["values"].values()) else None
         out.append(Target(

@@ -177,3 +177,35 @@ def test_what_a_decision_replaces(bot):
     ans = bot.answer("Quyết định 77 của Cao Bằng thay thế quyết định nào?")
     assert "thay thế Quyết định số 12/2021/QĐ-UBND ngày 10 tháng 3 năm 2021" in ans.answer
     assert {c.doc_id for c in ans.citations} == {"cao-bang-77-qd-ubnd-2025"}
+
+
+# -- 5. targets per period, as rankings, as absolute numbers; 3. the lead of a target -------------
+TQ = "Tuyên Quang, Kế hoạch số 88/KH-UBND (25/11/2025)"
+
+
+def test_a_target_set_per_period_and_its_follow_up(bot):
+    first = "Tỷ trọng kinh tế số của Tuyên Quang giai đoạn 2028-2030 là bao nhiêu?"
+    assert bot.answer(first).answer == (
+        f"{TQ}: “Tỷ trọng kinh tế số trong GRDP của tỉnh: Giai đoạn 2028-2030: đạt 18%” — năm 2030: 18% [1]")
+    ans = bot.answer("còn năm 2027?", history=[first])
+    assert ans.standalone_question == "Tỷ trọng kinh tế số của Tuyên Quang giai đoạn 2027 là bao nhiêu?"
+    assert ans.answer == (
+        f"{TQ}: “Tỷ trọng kinh tế số trong GRDP của tỉnh: Giai đoạn 2026-2027: đạt 12%” — năm 2027: 12% [1]")
+
+
+def test_rankings_and_absolute_numbers_are_targets():
+    from ingest.prose import figure
+
+    assert figure("Tỉnh thuộc nhóm 15 tỉnh dẫn đầu cả nước về Chỉ số chuyển đổi số cấp tỉnh (DTI) đến năm 2030") == \
+        "thuộc nhóm 15 tỉnh dẫn đầu cả nước về Chỉ số chuyển đổi số cấp tỉnh"
+    assert figure("có 600.000 người dân sử dụng tài khoản định danh điện tử") == "600.000 người"
+    assert figure("thu hút 1,5 triệu lượt khách") == "1,5 triệu lượt"
+    assert figure("Phủ sóng 5G tại trung tâm các xã, phường") is None
+
+
+def test_an_absolute_target_and_the_lead_of_an_indicator(bot):
+    ans = bot.answer("Đến 2030 Tuyên Quang có bao nhiêu người dùng định danh điện tử mức 2?")
+    assert ans.answer.endswith("— năm 2030: 600.000 người [1]")
+    lead = bot.answer("Ai chủ trì chỉ tiêu hợp đồng điện tử ở Tuyên Quang?")
+    assert lead.answer == (f"Sở Công Thương chủ trì: “Tỷ lệ doanh nghiệp sử dụng hợp đồng điện tử” — năm 2027: 70%; "
+                           f"năm 2030: 95% ({TQ}) [1]")

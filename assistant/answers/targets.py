@@ -16,7 +16,7 @@ MAX_PLANS = 4
 
 def years_text(values: dict[str, str], years: list[int], language: str) -> str:
     """"năm 2025: 80%; năm 2030: 95%"; a figure whose year the plan leaves unsaid has no label."""
-    keys = [str(y) for y in years if str(y) in values] if years else sorted(values)
+    keys = list(dict.fromkeys(str(y) for y in years if str(y) in values)) if years else sorted(values)
     if language == "en":
         return "; ".join(f"{k}: {values[k]}" if k.isdigit() else values[k] for k in keys)
     return "; ".join(f"năm {k}: {values[k]}" if k.isdigit() else values[k] for k in keys)
@@ -41,7 +41,8 @@ def target_draft(corpus: Corpus, q: Question, hits, threshold: float) -> Draft |
         n = draft.cite(rec_evidence(rec))
         draft.records.append(rec.raw)
         vals = years_text(rec.values, q.years, q.language)
-        if rec.unit and not any(ch.isalpha() for ch in " ".join(rec.values.values())):
+        if rec.unit and not any(ch.isalpha() for ch in " ".join(rec.values.values())) and not all(
+                rec.unit in v for v in rec.values.values()):
             vals += f" ({rec.unit})"  # "≥ 30" of "% GDP"
         label = corpus.label(rec.doc_id, q.language)
         owners = "; ".join(rec.leads)
