@@ -101,6 +101,7 @@ _REFERENCE = re.compile(r"\b(Nghị quyết|Quyết định|Chỉ thị|Kế ho�
 _BASIS_LINE = re.compile(r"^\s*(Căn cứ|Thực hiện|Triển khai)\b|\b(thực hiện|triển khai|cụ thể hóa|theo)\s+\S+\s+\S*\s*số"
                          r"|\bthay thế\b", re.I)
 BASIS_LINES = 4
+_REPLACES = re.compile(r"\bthay thế\b", re.I)
 
 
 def _basis_spans(corpus: Corpus, doc_id: str) -> list[Evidence]:
@@ -118,9 +119,15 @@ def _basis_spans(corpus: Corpus, doc_id: str) -> list[Evidence]:
             out.append(Evidence(doc_id, "", m.start(), m.start() + (stop.end() if stop else min(len(line), 400))))
         if len(out) >= BASIS_LINES:
             break
-    for m in re.finditer(r"[^\n.;]*\bthay thế\b[^\n.;]*", src, re.I):  # a replaced plan is named late, too
-        if _REFERENCE.search(m.group(0)) and not any(e.start <= m.start() < e.end for e in out):
-            out.append(Evidence(doc_id, "", m.start(), m.start() + min(len(m.group(0)), 400)))
+    for m in _REPLACES.finditer(src):  # a replaced plan is named late, too
+        # the clause around it, from the previous to the next "\n", "." or ";" (found, not backtracked)
+        a = max(src.rfind(c, max(0, m.start() - 400), m.start()) for c in "\n.;") + 1
+        ends = [i for i in (src.find(c, m.end(), m.end() + 400) for c in "\n;") if i >= 0]
+        stop = re.search(r"\.(?!\d)", src[m.end():m.end() + 400])
+        ends += [m.end() + stop.start()] if stop else []
+        b = min(ends, default=min(len(src), m.end() + 400))
+        if _REFERENCE.search(src[a:b]) and not any(e.start <= a < e.end for e in out):
+            out.append(Evidence(doc_id, "", a + len(src[a:b]) - len(src[a:b].lstrip()), min(b, a + 400)))
             break
     return out
 
