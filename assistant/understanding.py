@@ -71,7 +71,9 @@ _P = {
         r"\btom tat\b|\bnoi dung (chinh|chu yeu|co ban)\b|\bnoi ve (cai )?gi\b|\bve (cai |van de )?gi( vay| the)?\s*\??$"
         r"|\bnham (muc dich )?gi\b|\bmuc dich\b|\bmuc tieu (chung|tong quat)\b|\bgom (nhung|cac) (phan|noi dung|nhom)\b"
         r"|\b(nhom|nhung nhom|cac nhom) nhiem vu\b|\btong quan\b|\boverview\b|\bsummar|\bwhat is .* about\b|\bpurpose\b"
-        r"|\b(main|key|general|overall) (points|goals|objectives|aims|contents?)\b|\bde lam gi\b"),
+        r"|\b(main|key|general|overall) (points|goals|objectives|aims|contents?)\b|\bde lam gi\b"
+        r"|\b(so luoc|khai quat|diem chinh|net chinh|y chinh)\b|\brundown\b|\bat a glance\b|\bbig picture\b"
+        r"|\bwhat .{0,40}\bplans? to do\b|\b(main|key) (things|highlights)\b|\bhighlights\b"),
 }
 
 # "X phải làm gì", "X được giao nhiệm vụ gì", "what does X do": an agency's duties

@@ -209,3 +209,16 @@ def test_an_absolute_target_and_the_lead_of_an_indicator(bot):
     lead = bot.answer("Ai chủ trì chỉ tiêu hợp đồng điện tử ở Tuyên Quang?")
     assert lead.answer == (f"Sở Công Thương chủ trì: “Tỷ lệ doanh nghiệp sử dụng hợp đồng điện tử” — năm 2027: 70%; "
                            f"năm 2030: 95% ({TQ}) [1]")
+
+
+def test_the_goals_on_a_theme_are_listed(bot):
+    for q, year in (("Mục tiêu về kinh tế số của Tuyên Quang là gì?", "năm "), ("What are Tuyen Quang's digital economy goals?", "")):
+        assert bot.answer(q).answer.splitlines()[1:] == [
+            f"- Tỷ trọng kinh tế số trong GRDP của tỉnh: Giai đoạn 2026-2027: đạt 12% — {year}2027: 12% [1]",
+            f"- Tỷ trọng kinh tế số trong GRDP của tỉnh: Giai đoạn 2028-2030: đạt 18% — {year}2030: 18% [2]"]
+
+
+def test_a_summary_asked_in_everyday_english(bot):
+    ans = bot.answer("Give me a quick rundown of Lao Cai's plan.")
+    assert ans.intent == "summary" and ans.answer.splitlines()[0].startswith("Lào Cai, Plan No. 45/KH-UBND (10/11/2025): Kế hoạch")
+    assert "- Parts: I. MỤC TIÊU [3]; II. TỔ CHỨC THỰC HIỆN [4]" in ans.answer

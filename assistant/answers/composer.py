@@ -25,7 +25,7 @@ from assistant.answers.evidence import words
 from assistant.answers.extractive import extractive_draft
 from assistant.answers.lists import list_draft
 from assistant.answers.messages import abstain, greeting
-from assistant.answers.targets import target_draft
+from assistant.answers.targets import asks_goals, goals_draft, target_draft
 from assistant.answers.tasks import owner_draft
 from assistant.understanding import Question
 
@@ -148,7 +148,9 @@ class Composer:
             # "… có xây dựng X không?": the record of X, with who does it and when, is the fact behind the yes
             draft = owner_draft(self.corpus, q, hits, self.threshold)
         elif q.intent == "target":
-            draft = target_draft(self.corpus, q, hits, self.threshold)
+            goals = goals_draft(self.corpus, q, hits, self.threshold) if asks_goals(q) else None
+            draft = goals if goals is not None and len(goals.records) > 1 else target_draft(
+                self.corpus, q, hits, self.threshold)
         if draft is None or not draft.lines:
             draft = extractive_draft(self.corpus, q, hits)
             quotes = [m.group(1) for line in draft.lines for m in re.finditer(r"“([^”]*)”", line)]
