@@ -181,7 +181,8 @@ def agency_reference(question: str) -> tuple[int, int] | None:
 def with_agency(question: str, span: tuple[int, int], agency: str, earlier: str) -> str:
     """The question with the agency in place of the phrase that pointed at it, and the places and
     documents of the earlier question it leaned on ("… ở Hải Dương", "… kế hoạch 5046")."""
-    out = question[:span[0]] + agency + question[span[1]:]
+    plain = not re.search(r"[^\x00-\x7f]", question)  # an unaccented question stays unaccented
+    out = question[:span[0]] + (fold(agency) if plain else agency) + question[span[1]:]
     extra = [p for p in find_provinces(earlier) if p not in find_provinces(out)]
     refs = [r.label or r.text for r in understand(earlier).doc_refs]
     refs = [r for r in refs if fold(r) not in fold(out)]

@@ -161,4 +161,5 @@ def expand_province_initials(text: str, held: list[str]) -> str:
     if not usable:
         return text
     pattern = re.compile(r"(?<![\w/&.-])(" + "|".join(map(re.escape, usable)) + r")(?![\w/&-]|\s*[/-]|\s*\d)")
-    return pattern.sub(lambda m: usable[m.group(1)], text)
+    plain = not re.search(r"[^\x00-\x7f]", text)  # an unaccented question stays unaccented
+    return pattern.sub(lambda m: fold(usable[m.group(1)]) if plain else usable[m.group(1)], text)

@@ -345,6 +345,7 @@ _QUESTION_PHRASES = re.compile(
     r"|(?<= )(là )?(bao lâu|bao lau)(?= )|(?<= )(thì )?(thế nào|the nao|ra sao)(?= )|(?<= )thi (sao|the nao)(?= )"
     r"|(?<= )(từ )?(năm nào|nam nao) (đến|den) (năm nào|nam nao)(?= )|(?<= )(kéo dài|keo dai)(?= )"
     r"|(?<= )(chủ trì|chu tri) (theo dõi|theo doi|đôn đốc|don doc)(,? (và |va )?(đánh giá|danh gia))?(?= )"
+    r"|(?<= )(do )?(chủ trì|chu tri)(?= )|(?<= )(được |duoc )?(giao|phân công|phan cong)(?= )"
     r"|(?<= )(theo dõi|theo doi),? (và |va )?(đánh giá|danh gia)(?= )"
     r"|(?<= )(ở |o |tại |tai )?(những |nhung )?(đâu|dau)(?= )"
     r"|(?<= )(ban hành |ban hanh )?(kèm theo|kem theo)(?= )")
