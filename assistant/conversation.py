@@ -181,13 +181,13 @@ def agency_reference(question: str) -> tuple[int, int] | None:
 def with_agency(question: str, span: tuple[int, int], agency: str, earlier: str) -> str:
     """The question with the agency in place of the phrase that pointed at it, and the places and
     documents of the earlier question it leaned on ("… ở Hải Dương", "… kế hoạch 5046")."""
-    plain = not re.search(r"[^\x00-\x7f]", question)  # an unaccented question stays unaccented
+    en = understand(question).language == "en"
+    plain = not en and not re.search(r"[^\x00-\x7f]", question)  # unaccented Vietnamese stays unaccented
     out = question[:span[0]] + (fold(agency) if plain else agency) + question[span[1]:]
     extra = [p for p in find_provinces(earlier) if p not in find_provinces(out)]
     refs = [r.label or r.text for r in understand(earlier).doc_refs]
     refs = [r for r in refs if fold(r) not in fold(out)]
     if extra or refs:
-        en = understand(question).language == "en"
         at, by = ("in", "under") if en else ("ở", "theo")
         tail = " ".join([*(f"{at} {p}" for p in extra[:1]), *(f"{by} {r}" for r in refs[:1])])
         out = out.rstrip(" ?") + f" {tail}?"
