@@ -346,6 +346,8 @@ _QUESTION_PHRASES = re.compile(
     r"|(?<= )(từ )?(năm nào|nam nao) (đến|den) (năm nào|nam nao)(?= )|(?<= )(kéo dài|keo dai)(?= )"
     r"|(?<= )(chủ trì|chu tri) (theo dõi|theo doi|đôn đốc|don doc)(,? (và |va )?(đánh giá|danh gia))?(?= )"
     r"|(?<= )(do )?(chủ trì|chu tri)(?= )|(?<= )(được |duoc )?(giao|phân công|phan cong)(?= )"
+    # unaccented "may do thi", "may xa": "mấy" (how many), not "máy" (a machine: máy tính, máy chủ …)
+    r"|(?<= )may(?= (?!tinh|moc|chu|bay|anh|quay|in|lanh|phat|say|scan|thu|cay|gat|nong|vi|dieu)[a-z])"
     r"|(?<= )(theo dõi|theo doi),? (và |va )?(đánh giá|danh gia)(?= )"
     r"|(?<= )(ở |o |tại |tai )?(những |nhung )?(đâu|dau)(?= )"
     r"|(?<= )(ban hành |ban hanh )?(kèm theo|kem theo)(?= )")

@@ -222,3 +222,20 @@ def test_a_summary_asked_in_everyday_english(bot):
     ans = bot.answer("Give me a quick rundown of Lao Cai's plan.")
     assert ans.intent == "summary" and ans.answer.splitlines()[0].startswith("Lào Cai, Plan No. 45/KH-UBND (10/11/2025): Kế hoạch")
     assert "- Parts: I. MỤC TIÊU [3]; II. TỔ CHỨC THỰC HIỆN [4]" in ans.answer
+
+
+# -- 4. a count the text states, with the list it introduces ------------------------------------
+@pytest.mark.parametrize("q", ["he thong hoi nghi truyen hinh cao bang co may thanh phan, gom nhung gi vay ad",
+                               "Hệ thống hội nghị truyền hình của Cao Bằng gồm những thành phần nào?"])
+def test_a_sentence_that_introduces_a_list_is_quoted_with_it(bot, q):
+    assert bot.answer(q).answer == (
+        f"{CB}: “Hệ thống hội nghị truyền hình của tỉnh có 03 thành phần, bao gồm: Phòng họp trực tuyến tại trụ sở "
+        "Ủy ban nhân dân các xã, phường; Thiết bị ghi hình và lưu trữ biên bản cuộc họp; Đường truyền số liệu chuyên "
+        "dùng kết nối các điểm cầu” [1]")
+
+
+def test_an_unaccented_question_keeps_its_register_when_initials_are_written_out(bot):
+    q = bot.understand(bot.with_places("LC co ho tro ho kinh doanh ban hang len san tmdt ko ad, ben nao phu trach vay"))
+    assert q.provinces == ["Lào Cai"] and q.intent == "owner" and not q.accented
+    # no "co", "ben", "nao", "ko", "ad": the chat words stay stop words of an unaccented question
+    assert q.topic == ["ho", "tro", "kinh", "doanh", "hang", "san", "thuong", "mai", "dien", "tu"]

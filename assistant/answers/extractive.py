@@ -66,7 +66,11 @@ def extractive_draft(corpus: Corpus, q: Question, hits, max_lines: int = 3) -> D
         if chunk.id in used_chunks:
             continue
         used_chunks.add(chunk.id)
-        a, b = locate(corpus.source(chunk.doc_id), chunk.start, chunk.end, sent)
+        src = corpus.source(chunk.doc_id)
+        a, b = locate(src, chunk.start, chunk.end, sent)
+        if sent.rstrip().endswith(":"):  # "… 04 loại hình doanh nghiệp, bao gồm:": the list is the answer
+            items, b = list_after(src, b)
+            sent = f"{sent.rstrip()} {'; '.join(items)}" if items else sent
         n = draft.cite(Evidence(chunk.doc_id, chunk.section, a, b))
         heading = f" › {chunk.section.split(' › ')[-1]}" if chunk.section and q.years else ""
         who = unit_in_charge(corpus, chunk, sent) if q.intent == "owner" else None
@@ -76,6 +80,27 @@ def extractive_draft(corpus: Corpus, q: Question, hits, max_lines: int = 3) -> D
         else:
             draft.lines.append(f"{corpus.label(chunk.doc_id, q.language)}{heading}: “{sent}” [{n}]")
     return draft
+
+
+LIST_ITEMS = 8  # items of a list a quoted sentence introduces
+_ITEM = re.compile(r"^\s*(?:[-+•*–]|[a-zđ]\)|\d{1,2}[.)]|\(\d{1,2}\))\s*(\S.*)$")
+
+
+def list_after(source: str, end: int) -> tuple[list[str], int]:
+    """The items of the list a sentence ending in ":" introduces (bullets, "a)", "1." lines right
+    after it), and where they end in the source."""
+    items: list[str] = []
+    pos = end
+    for m in re.finditer(r"[^\n]*\n?", source[end:end + 2000]):
+        line = m.group(0).strip()
+        if not line:  # blank lines between items (text exported from Word) do not end the list
+            continue
+        item = _ITEM.match(line)
+        if item is None or len(items) >= LIST_ITEMS:
+            break
+        items.append(item.group(1).strip(" ;.,"))
+        pos = end + m.start() + len(m.group(0).rstrip())
+    return items, pos
 
 
 _UNIT_LEAD = re.compile(r"(?:^|\n)\s*(?:\(?\d{1,2}[.)]|[a-zđ]\))?\s*([^:\n]{3,90}?)\s*:", re.I)
