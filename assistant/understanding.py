@@ -90,7 +90,7 @@ _HOW_TO = re.compile(r"\b(lam the nao|lam sao|lam nhu the nao|the nao de|bang ca
                      r"|o dau (de|co the|thi)|dang ky (o dau|nhu the nao|the nao))\b"
                      r"|\bhow (do|can|to|should) (i|we|one|people|citizens|residents|a|my)\b|\bwhere (can|do|should) (i|we)\b")
 _YES_NO = re.compile(r"\bco\b.*\bkhong\s*[?.!]*\s*($|\.|\?)|\b(co )?phai (khong|ko)\b|\bco phai\b|\bkhong a\b"
-                     r"|^(is|are|does|do|did|will|has|have|can|was|were) ")
+                     r"|^(is|are|does|do|did|will|has|have|can|was|were) (?!you\b)")  # "can you give me …" asks for
 _BASIS = re.compile(
     r"\b(trien khai|thuc hien|can cu|dua (tren|vao|theo)|theo|cu the hoa|thay the|bai bo)\b.{0,30}"
     r"\b(van ban|nghi quyet|quyet dinh|chi thi|ke hoach|chien luoc|chuong trinh|de an|ket luan|luat)\s+(nao|gi|so may)\b"
@@ -348,6 +348,8 @@ _QUESTION_PHRASES = re.compile(
     r"|(?<= )(do )?(chủ trì|chu tri)(?= )|(?<= )(được |duoc )?(giao|phân công|phan cong)(?= )"
     # unaccented "may do thi", "may xa": "mấy" (how many), not "máy" (a machine: máy tính, máy chủ …)
     r"|(?<= )may(?= (?!tinh|moc|chu|bay|anh|quay|in|lanh|phat|say|scan|thu|cay|gat|nong|vi|dieu)[a-z])"
+    # and "cai he thong": the classifier "cái", not "cài đặt", "cải cách", "cải thiện", "cải tạo", "cải tiến"
+    r"|(?<= )cai(?= (?!dat|thien|cach|tao|tien|trang|bien|nghien)[a-z])"
     r"|(?<= )(theo dõi|theo doi),? (và |va )?(đánh giá|danh gia)(?= )"
     r"|(?<= )(ở |o |tại |tai )?(những |nhung )?(đâu|dau)(?= )"
     r"|(?<= )(ban hành |ban hanh )?(kèm theo|kem theo)(?= )")

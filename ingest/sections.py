@@ -258,7 +258,7 @@ def parse_sections(norm: NormalizedText, doc_id: str) -> list[Section]:
             while j < len(lines) and j <= i + 3:
                 nxt = lines[j].text
                 if not nxt:
-                    if h.kind == "part" or title:
+                    if title:  # an untitled "Chương I" or "PHỤ LỤC" has its title after a blank line
                         break
                     j += 1
                     continue

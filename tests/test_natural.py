@@ -239,3 +239,14 @@ def test_an_unaccented_question_keeps_its_register_when_initials_are_written_out
     assert q.provinces == ["Lào Cai"] and q.intent == "owner" and not q.accented
     # no "co", "ben", "nao", "ko", "ad": the chat words stay stop words of an unaccented question
     assert q.topic == ["ho", "tro", "kinh", "doanh", "hang", "san", "thuong", "mai", "dien", "tu"]
+
+
+def test_a_chapter_titled_after_a_blank_line_and_a_request_that_is_no_yes_no_question():
+    from ingest.normalize import normalize
+    from ingest.sections import parse_sections
+
+    sections = parse_sections(normalize("Chương I\n\nQUY ĐỊNH CHUNG\n\nĐiều 1. Phạm vi điều chỉnh\nQuy chế này quy định.\n"), "x")
+    assert [(s.kind, s.number, s.title) for s in sections if s.kind != "root"] == [
+        ("part", "I", "QUY ĐỊNH CHUNG"), ("article", "1", "Phạm vi điều chỉnh")]
+    assert not understand("Can you give me a quick overview of Lao Cai's plan?").yes_no
+    assert understand("Can Lao Cai citizens sell online?").yes_no
