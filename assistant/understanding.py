@@ -346,6 +346,7 @@ _QUESTION_PHRASES = re.compile(
     r"|(?<= )(từ )?(năm nào|nam nao) (đến|den) (năm nào|nam nao)(?= )|(?<= )(kéo dài|keo dai)(?= )"
     r"|(?<= )(chủ trì|chu tri) (theo dõi|theo doi|đôn đốc|don doc)(,? (và |va )?(đánh giá|danh gia))?(?= )"
     r"|(?<= )(do )?(chủ trì|chu tri)(?= )|(?<= )(được |duoc )?(giao|phân công|phan cong)(?= )"
+    r"(?! (thông|thong|dịch|dich|diện|dien|tiếp|tiep|lưu|luu|nhận|nhan|ban|dục|duc|thoa|thoả|thỏa|hàng|hang)\b)"
     # unaccented "may do thi", "may xa": "mấy" (how many), not "máy" (a machine: máy tính, máy chủ …)
     r"|(?<= )may(?= (?!tinh|moc|chu|bay|anh|quay|in|lanh|phat|say|scan|thu|cay|gat|nong|vi|dieu)[a-z])"
     # and "cai he thong": the classifier "cái", not "cài đặt", "cải cách", "cải thiện", "cải tạo", "cải tiến"
