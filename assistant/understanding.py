@@ -35,7 +35,11 @@ _VI_ASCII_WORDS = vocabulary.language_cues("vi_unaccented")
 _P = {
     "greeting": re.compile(
         r"^\s*(xin chao|chao( ban| ad| admin)?|hello|hi|hey|alo|cam on|thanks?( you)?|help|tro giup|huong dan"
-        r"|ban (la ai|lam duoc gi|co the lam gi|giup duoc gi)|what can you do|who are you)\b[\s!?.]*$"),
+        r"|ban (la ai|lam duoc gi|co the lam gi|giup duoc gi)|what can you do|who are you)\b[\s!?.]*$"
+        # what the assistant can look up: "bot này tra cứu được gì", "hỏi được những gì", "what can I ask"
+        r"|^\s*((ban|bot|tro ly|admin|he thong|trang)( nay)? )?(co the )?(tra cuu|tra|hoi|tim|tra loi|giup|ho tro)"
+        r" (duoc )?(nhung )?(gi|thong tin gi|van de gi|noi dung gi)\b[\s!?.]*$"
+        r"|\bwhat (can|could) (i|you) (ask|look up|search|find|answer)\b|\bwhat do you know( about)?\b[\s!?.]*$"),
     "owner": re.compile(
         r"\b(ai|(nhung |cac )?(so|co quan|don vi|ben|to dang|ban|bo|uy ban|to chuc|nganh|cap|dia phuong|phong) nao)\b"
         r"|\bdo ai\b|\bgiao (cho )?(ai|so nao|co quan nao|don vi nao)\b|\bchu tri\b(?!.*\bnhung nhiem vu\b)"
@@ -65,7 +69,7 @@ _P = {
         r"|\bwhich (provinces?|issuers?)\b|\b(document|plan|resolution|decision) numbers?\b"),
     "count": re.compile(
         r"\b(bao nhieu|may|so luong|tong so)\s+(nhiem vu|chi tieu|du an|muc tieu|nhom|giai doan|linh vuc|noi dung"
-        r"|giai phap|chuong trinh|van ban|ke hoach|phu luc|phan(?! tram)|muc|tieu chi|de an|hang muc|cong viec)\b"
+        r"|viec|dau viec|giai phap|chuong trinh|van ban|ke hoach|phu luc|phan(?! tram)|muc|tieu chi|de an|hang muc|cong viec)\b"
         r"|\bhow many (tasks|targets|indicators|projects|groups|phases|stages|documents|plans|goals|items|sub)"),
     "summary": re.compile(
         r"\btom tat\b|\bnoi dung (chinh|chu yeu|co ban)\b|\bnoi ve (cai )?gi\b|\bve (cai |van de )?gi( vay| the)?\s*\??$"

@@ -250,3 +250,27 @@ def test_a_chapter_titled_after_a_blank_line_and_a_request_that_is_no_yes_no_que
         ("part", "I", "QUY ĐỊNH CHUNG"), ("article", "1", "Phạm vi điều chỉnh")]
     assert not understand("Can you give me a quick overview of Lao Cai's plan?").yes_no
     assert understand("Can Lao Cai citizens sell online?").yes_no
+
+
+# -- owners across plans, counts of an agency's duties, what the assistant can look up ----------
+def test_owners_across_plans(bot):
+    from assistant.answers.tasks import asks_across
+
+    lines = bot.answer("Những cơ quan nào chủ trì vận hành Cổng dịch vụ công ở các tỉnh?").answer.splitlines()
+    assert [ln.split(" chủ trì: ")[0] for ln in lines] == ["Sở Khoa học và Công nghệ"] * 2
+    assert [ln.split("” (")[1].split(",")[0] for ln in lines] == ["Lào Cai", "Tuyên Quang"]
+    assert asks_across(understand("Which agencies lead e-health records in each province?"))
+    assert not asks_across(understand("Ai chủ trì vận hành Cổng dịch vụ công ở Lào Cai?"))
+
+
+@pytest.mark.parametrize("q", ["Sở Khoa học và Công nghệ Cao Bằng có bao nhiêu việc phải làm?",
+                               "How many tasks does the Department of Science and Technology lead in Cao Bang?"])
+def test_how_many_duties_an_agency_has(bot, q):
+    head = bot.answer(q).answer.splitlines()[0]
+    assert head in (f"{CB} — 2 mục chủ trì:", "Cao Bằng, Decision No. 77/QĐ-UBND (02/12/2025) — 2 led:")
+
+
+@pytest.mark.parametrize("q", ["bot nay tra cuu duoc gi vay ad", "What can I ask you?"])
+def test_what_the_assistant_can_look_up(bot, q):
+    ans = bot.answer(q)
+    assert ans.intent == "greeting" and not ans.abstained and "Cao Bằng, Lào Cai, Tuyên Quang" in ans.answer

@@ -18,7 +18,7 @@ from ingest.normalize import fold
 
 from assistant.answer_types import Answer
 from assistant.answers.corpus import Corpus, Scope
-from assistant.answers.counts import count_draft
+from assistant.answers.counts import count_draft, counted
 from assistant.answers.documents import catalog_draft, meta_draft, summary_draft
 from assistant.answers.drafting import Draft, build_citations
 from assistant.answers.evidence import words
@@ -136,6 +136,9 @@ class Composer:
             return catalog_draft(self.corpus, q, scope)
         if q.intent == "summary":
             return summary_draft(self.corpus, q, scope)
+        if q.intent == "count" and q.agencies and counted(q) in ("task", "target", "project"):
+            # "Sở TT&TT chủ trì bao nhiêu nhiệm vụ?": the agency's list, whose heading counts them per plan
+            return list_draft(self.corpus, replace(q, intent="list_agency"), scope)
         if q.intent == "count":
             return count_draft(self.corpus, q, scope)
         if (q.intent == "list_agency" and q.agencies) or (q.intent == "list_year" and q.years):

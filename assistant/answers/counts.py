@@ -29,7 +29,7 @@ _NOUNS = [
     (r"chi tieu|muc tieu|tieu chi|targets?|indicators?|goals?", "target"),
     (r"du an|projects?", "project"),
     (r"van ban|ke hoach|de an|documents?|plans?", "document"),
-    (r"nhiem vu|giai phap|cong viec|hang muc|chuong trinh|tasks?|items?", "task"),
+    (r"nhiem vu|giai phap|cong viec|dau viec|viec|hang muc|chuong trinh|tasks?|items?|duties", "task"),
 ]
 _RE_COUNTED = re.compile(r"\b(?:bao nhieu|may|so luong|tong so|how many)\s+(" + "|".join(p for p, _ in _NOUNS) + r")\b")
 _RE_PART = re.compile(r"\b(phu luc|phan|muc|appendix|part|section)\s+(?:so\s+)?([ivx]+|\d{1,2}|[a-d])\b(?!\s*%)")

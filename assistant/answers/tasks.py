@@ -79,16 +79,28 @@ def owner_draft(corpus: Corpus, q: Question, hits, threshold: float) -> Draft | 
                 chosen.append(_pick(q, mine, threshold))
     elif not q.provinces:  # no province named: every plan that holds such a task answers
         seen = {corpus.scope_of(best.rec.doc_id)}
+        across = asks_across(q)  # "ở các tỉnh", "những cơ quan nào", "in each province": every plan that has one
         for c in cands:
             scope = corpus.scope_of(c.rec.doc_id)
-            if (scope not in seen and c.coverage >= max(threshold, best.coverage - 0.05)
-                    and c.score >= CLOSE_TO_BEST * best.score and len(chosen) < PER_PLAN_LINES):
+            close = across or (c.coverage >= best.coverage - 0.05 and c.score >= CLOSE_TO_BEST * best.score)
+            if (scope not in seen and c.coverage >= threshold and close and len(chosen) < PER_PLAN_LINES):
                 seen.add(scope)
                 chosen.append(_pick(q, [x for x in cands if x.rec.doc_id == c.rec.doc_id], threshold))
     draft = Draft()
     for c in chosen:
         task_line(corpus, q, c.rec, draft)
     return draft
+
+
+_ACROSS = re.compile(r"\b(cac|moi|tung|nhung) (tinh|dia phuong|ke hoach|noi|thanh pho)\b|\b(ca|tat ca) (cac )?(tinh|ke hoach)\b"
+                     r"|\bnhung (co quan|so|don vi|nganh|ben) nao\b|\bcac (co quan|so|don vi) nao\b"
+                     r"|\beach (province|plan|city)\b|\bacross\b|\bin (all|every|the different) (provinces|plans)\b"
+                     r"|\bwhich (agencies|departments|bodies|offices)\b|\bin (different|various) provinces\b")
+
+
+def asks_across(q: Question) -> bool:
+    """Does an owner question ask about every plan ("ở các tỉnh", "những cơ quan nào", "each province")?"""
+    return bool(_ACROSS.search(fold(q.text)))
 
 
 def _pick(q: Question, cands: list[Candidate], threshold: float) -> Candidate:
