@@ -160,6 +160,7 @@ def expand_province_initials(text: str, held: list[str]) -> str:
     usable = {k: v[0] for k, v in by_initials.items() if len(v) == 1 and len(k) >= 2 and k.lower() not in _NOT_INITIALS}
     if not usable:
         return text
-    pattern = re.compile(r"(?<![\w/&.-])(" + "|".join(map(re.escape, usable)) + r")(?![\w/&-]|\s*[/-]|\s*\d)")
+    # not before a code or a number ("KH 59", "QĐ-TTg"), but before a year ("Kế hoạch CĐS TH 2020")
+    pattern = re.compile(r"(?<![\w/&.-])(" + "|".join(map(re.escape, usable)) + r")(?![\w/&-]|\s*[/-]|\s*(?!(?:19|20)\d\d\b)\d)")
     plain = not re.search(r"[^\x00-\x7f]", text)  # an unaccented question stays unaccented
     return pattern.sub(lambda m: fold(usable[m.group(1)]) if plain else usable[m.group(1)], text)

@@ -466,11 +466,18 @@ _BODY_HEAD = re.compile(r"^(uy ban|ubnd|ban|bo|so|van phong|hoi dong|cuc|tong cu
                         r"|dai|kho bac|thanh tra|bao hiem)\b")
 
 
+_STAKEHOLDERS = re.compile(r"^(cac |nhung )?(doanh nghiep|nguoi dan|dia phuong|co quan|don vi|to chuc|ca nhan|hop tac xa"
+                          r"|ho kinh doanh|nha dau tu|nguoi su dung|can bo)\b")
+
+
 @lru_cache(maxsize=8)
 def _agency_pattern(names: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
     """A matcher for agency names the index holds (folded, longest first)."""
     lookup: dict[str, str] = {}
-    keys = {n: " ".join(re.sub(r"[^a-z0-9]+", " ", fold(n)).split()) for n in names}
+    # stakeholder groups the plans name as partners ("Doanh nghiệp", "Các địa phương") are topics in
+    # a question ("doanh nghiệp công nghệ số"), not the agency it asks about
+    keys = {n: k for n in names
+            if not _STAKEHOLDERS.match(k := " ".join(re.sub(r"[^a-z0-9]+", " ", fold(n)).split()))}
     for n, k in keys.items():
         if len(k) >= 6 and len(k.split()) >= 2:
             lookup.setdefault(k, n)
@@ -483,7 +490,7 @@ def _agency_pattern(names: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dic
     # the head of a long name, as people shorten it: "Sở Giáo dục" for "Sở Giáo dục và Đào tạo",
     # "Sở Văn hóa" for "Sở Văn hóa, Thể thao và Du lịch"; only a head one agency has
     heads: dict[str, set[str]] = {}
-    for n in names:
+    for n in keys:
         head = re.split(r"\s+(?:và|va)\s+|\s*[,;(]\s*|\s+-\s+", n.strip(), maxsplit=1)[0]
         k = " ".join(re.sub(r"[^a-z0-9]+", " ", fold(head)).split())
         if k != keys[n] and len(k) >= 8 and len(k.split()) >= 3 and _BODY_HEAD.match(k):

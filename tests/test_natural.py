@@ -274,3 +274,11 @@ def test_how_many_duties_an_agency_has(bot, q):
 def test_what_the_assistant_can_look_up(bot, q):
     ans = bot.answer(q)
     assert ans.intent == "greeting" and not ans.abstained and "Cao Bằng, Lào Cai, Tuyên Quang" in ans.answer
+
+
+def test_stakeholder_groups_are_topics_and_initials_go_before_a_year():
+    known = ("Doanh nghiệp", "Các địa phương", "Doanh nghiệp viễn thông", "Sở Công Thương")
+    assert find_known_agencies("mấy loại hình doanh nghiệp công nghệ số", known) == []
+    assert find_known_agencies("Sở Công Thương phối hợp với các địa phương", known) == ["Sở Công Thương"]
+    assert expand_province_initials("Kế hoạch CĐS TH 2020", ["Thanh Hóa"]) == "Kế hoạch CĐS Thanh Hóa 2020"
+    assert expand_province_initials("TH 59", ["Thanh Hóa"]) == "TH 59"
