@@ -176,6 +176,8 @@ def test_the_owner_of_a_duty_under_a_numbered_paragraph(bot):
 def test_what_a_decision_replaces(bot):
     ans = bot.answer("Quyết định 77 của Cao Bằng thay thế quyết định nào?")
     assert "thay thế Quyết định số 12/2021/QĐ-UBND ngày 10 tháng 3 năm 2021" in ans.answer
+    assert ("- “Các văn bản sau đây hết hiệu lực kể từ ngày Quyết định này có hiệu lực: a) Quyết định số 05/2019/QĐ-UBND "
+            "ngày 02 tháng 4 năm 2019 của Ủy ban nhân dân tỉnh; b) Quyết định số 20/2022/QĐ-UBND") in ans.answer
     assert {c.doc_id for c in ans.citations} == {"cao-bang-77-qd-ubnd-2025"}
 
 

@@ -11,6 +11,7 @@ from ingest.normalize import fold
 from assistant.answers.corpus import Corpus, Scope
 from assistant.answers.drafting import Draft, Evidence, clip, doc_label, issued_date, jurisdiction, short_issuer
 from assistant.answers.evidence import find_phrase, split_sentences
+from assistant.answers.extractive import list_after
 from assistant.understanding import Question
 
 HEAD = 6000  # where a header's lines are looked for
@@ -101,7 +102,9 @@ _REFERENCE = re.compile(r"\b(Nghị quyết|Quyết định|Chỉ thị|Kế ho�
 _BASIS_LINE = re.compile(r"^\s*(Căn cứ|Thực hiện|Triển khai)\b|\b(thực hiện|triển khai|cụ thể hóa|theo)\s+\S+\s+\S*\s*số"
                          r"|\bthay thế\b", re.I)
 BASIS_LINES = 4
-_REPLACES = re.compile(r"\bthay thế\b", re.I)
+REPLACED_CLAUSES = 2  # "… thay thế Quyết định số …" and "Các Quyết định sau đây hết hiệu lực: a) … b) …"
+_REPLACES = re.compile(r"\bthay thế\b|\bhết hiệu lực\b|\bbãi bỏ\b", re.I)
+_ASKS_REPLACED = re.compile(r"\b(thay the|het hieu luc|bai bo|replace[sd]?|supersede[sd]?|repeal(s|ed)?)\b")
 
 
 def _basis_spans(corpus: Corpus, doc_id: str) -> list[Evidence]:
@@ -119,6 +122,7 @@ def _basis_spans(corpus: Corpus, doc_id: str) -> list[Evidence]:
             out.append(Evidence(doc_id, "", m.start(), m.start() + (stop.end() if stop else min(len(line), 400))))
         if len(out) >= BASIS_LINES:
             break
+    replaced = 0
     for m in _REPLACES.finditer(src):  # a replaced plan is named late, too
         # the clause around it, from the previous to the next "\n", "." or ";" (found, not backtracked)
         a = max(src.rfind(c, max(0, m.start() - 400), m.start()) for c in "\n.;") + 1
@@ -126,9 +130,15 @@ def _basis_spans(corpus: Corpus, doc_id: str) -> list[Evidence]:
         stop = re.search(r"\.(?!\d)", src[m.end():m.end() + 400])
         ends += [m.end() + stop.start()] if stop else []
         b = min(ends, default=min(len(src), m.end() + 400))
-        if _REFERENCE.search(src[a:b]) and not any(e.start <= a < e.end for e in out):
-            out.append(Evidence(doc_id, "", a + len(src[a:b]) - len(src[a:b].lstrip()), min(b, a + 400)))
-            break
+        clause = src[a:b]
+        if clause.rstrip().endswith(":"):  # "Các Quyết định sau đây hết hiệu lực …:" and the list of them
+            _, b = list_after(src, b)
+            clause = src[a:b]
+        if _REFERENCE.search(clause) and not any(e.start <= a < e.end for e in out):
+            out.append(Evidence(doc_id, "", a + len(clause) - len(clause.lstrip()), min(b, a + 900)))
+            replaced += 1
+            if replaced >= REPLACED_CLAUSES:
+                break
     return out
 
 
@@ -145,8 +155,11 @@ def meta_draft(corpus: Corpus, q: Question, scope: Scope) -> Draft | None:
         draft.lines.append(f"{corpus.label(d, q.language)}: {meta.get('title') or d} [{n}]")
         if "basis" in fields:
             src = corpus.source(d)
-            for ev in _basis_spans(corpus, d):
-                draft.lines.append(f"- “{clip(' '.join(src[ev.start:ev.end].split()), 300)}” [{draft.cite(ev)}]")
+            spans = _basis_spans(corpus, d)
+            if _ASKS_REPLACED.search(fold(q.text)):  # what it replaces first: that is the question
+                spans.sort(key=lambda ev: not _REPLACES.search(src[ev.start:ev.end]))
+            for ev in spans:
+                draft.lines.append(f"- “{clip(' '.join(src[ev.start:ev.end].split()), 600)}” [{draft.cite(ev)}]")
         for f in fields:
             value = {"number": meta.get("number"), "issued": _date_text(meta, q.language),
                      "issuer": short_issuer(meta.get("issuer") or ""), "type": meta.get("doc_type"),
