@@ -100,8 +100,9 @@ _BASIS = re.compile(
     r"\b(van ban|nghi quyet|quyet dinh|chi thi|ke hoach|chien luoc|chuong trinh|de an|ket luan|luat)\s+(nao|gi|so may)\b"
     r"|\b(van ban|nghi quyet|quyet dinh|chi thi|ke hoach|chien luoc|de an) (nao|gi)\b.{0,30}\b(trien khai|thuc hien"
     r"|can cu|thay the|lam can cu|lam co so)\b|\bcan cu (vao )?(dau|gi)\b|\bthay the (cho )?(ke hoach|van ban|quyet dinh|nghi quyet)"
-    r"|\b(based on|implement(s|ing)?|pursuant to|replace(s|d)?|supersede(s|d)?|grounded in|follow(s|ing)? up on|carr(y|ies) out)\b"
-    r".{0,40}\b(decision|resolution|document|plan|strategy|directive|law|programme|program)s?\b"
+    r"|\b(which|what)\b.{0,60}\b(based on|implement(s|ing)?|pursuant to|replace(s|d)?|supersede(s|d)?|grounded in"
+    r"|follow(s|ing)? up on|carr(y|ies) out)\b.{0,40}\b(decision|resolution|document|plan|strategy|directive|law|programme"
+    r"|program)s?\b"
     r"|\b(which|what) (national |central |earlier |previous )?(decision|resolution|document|directive|strategy|law)s?\b"
     r".{0,60}\b(based on|implement|replace|supersede|follow|carry out|carries out)")
 # what a document question asks of the document
@@ -551,7 +552,9 @@ def understand(question: str, known_agencies: tuple[str, ...] = ()) -> Question:
         codes = " ".join(r.text for r in refs)  # "NQ-CP" of "Resolution 03/NQ-CP" names a document
         acronyms = [a for a in _ACRONYM.findall(text) if a not in EN_ACRONYMS and fold(a) not in codes]
         named = {w for a in agencies for w in fold(a).split()}  # "Sở Tài chính" inside English is a name, no topic
-        base = " ".join([*english_terms(text), *acronyms, *(n for n in _names(text) if fold(n) not in named)])
+        plain = _without_refs(text, refs)  # "directive 24" names a document: its words are no topic
+        base = " ".join([*english_terms(plain), *acronyms,
+                         *(n for n in _names(plain) if fold(n) not in named and n not in EN_ACRONYMS)])
     else:
         base = text
     topic = topic_words(_without_refs(base, refs) if language != "en" else base, provinces, agencies, language, accented)

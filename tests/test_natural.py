@@ -284,3 +284,19 @@ def test_stakeholder_groups_are_topics_and_initials_go_before_a_year():
     assert find_known_agencies("Sở Công Thương phối hợp với các địa phương", known) == ["Sở Công Thương"]
     assert expand_province_initials("Kế hoạch CĐS TH 2020", ["Thanh Hóa"]) == "Kế hoạch CĐS Thanh Hóa 2020"
     assert expand_province_initials("TH 59", ["Thanh Hóa"]) == "TH 59"
+
+
+# -- 6. English in everyday words on plans of other issuers ---------------------------------------
+def test_english_words_of_a_directive_question():
+    q = understand("Under the PM's directive 24, who is in charge of rolling out biometric check-in at airports?")
+    assert q.intent == "owner" and q.foreign == []
+    assert {"sinh", "trắc", "cảng", "hàng"} <= set(q.topic) and not {"thị", "pm", "rolling"} & set(q.topic)
+    count = understand("How many administrative procedures does the directive say replace paper documents?")
+    assert count.intent != "document" and not count.meta  # "replace … documents" is no question about a document
+    assert understand("Which national decision is Lao Cai's plan based on?").meta == ["basis"]
+
+
+@pytest.mark.parametrize("q", ["What share of Lao Cai's online public services must be fully end-to-end by 2030?",
+                               "What percentage of Tuyen Quang's schools must teach coding by 2030?"])
+def test_a_figure_the_plans_do_not_set_is_not_borrowed_from_another_sentence(bot, q):
+    assert bot.answer(q).abstained

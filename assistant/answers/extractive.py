@@ -12,6 +12,7 @@ from assistant.answers.drafting import Draft, Evidence
 from assistant.answers.evidence import locate, split_sentences
 from assistant.understanding import Question, find_known_agencies
 
+FIGURE_SENTENCE_COVERAGE = 0.4  # a sentence quoted for a figure covers at least this much of the question
 FIGURE_BONUS = 0.15  # a sentence with a percentage, when the question asks for a figure
 YEAR_BONUS = 0.1  # a sentence (or its heading) that names the asked year
 NUMBER_BONUS = 0.4  # a sentence that names the number of a part the question names ("giai đoạn 3", "điểm 5.1")
@@ -37,8 +38,8 @@ def extractive_draft(corpus: Corpus, q: Question, hits, max_lines: int = 3) -> D
             if " ".join(fold(sent).split()).strip(" .;:") == title:
                 continue  # the document's own title answers nothing (labels name the document anyway)
             cov = corpus.vocab.coverage(topic, sent, q.accented, q.foreign, q.bridged)
-            if cov <= 0:
-                continue
+            if cov <= 0 or (wants_figure and cov < FIGURE_SENTENCE_COVERAGE):
+                continue  # a figure from a sentence about something else is no answer
             s = cov - RANK_PENALTY * rank
             if wants_figure and re.search(r"\d+(?:[.,]\d+)?\s*%", sent):
                 s += FIGURE_BONUS
