@@ -175,6 +175,28 @@ def detect_language(text: str) -> str:
     return "en" if en > vi else "vi"
 
 
+_EN_BODY = re.compile(r"\b((?:[a-z]+ ){0,3}[a-z]+) (department|ministry)\b|\b(department|ministry) (?:of|for) "
+                      r"((?:[a-z]+ ){0,3}[a-z]+)")
+_EN_BODY_HEAD = {"department": "Sở", "ministry": "Bộ"}
+
+
+def english_bodies(text: str) -> list[str]:
+    """Agencies an English question names in its own order: "the science and technology department",
+    "the finance ministry", "department for home affairs": the Vietnamese body with the translated field."""
+    out: list[str] = []
+    for m in _EN_BODY.finditer(text.lower()):
+        field, kind = (m.group(1), m.group(2)) if m.group(2) else (m.group(4), m.group(3))
+        words = [w for w in field.split() if w not in {"the", "a", "an", "provincial", "province's", "city", "local"}]
+        for n in range(len(words), 0, -1):  # "ninh binh science and technology": the field is the last words
+            terms = english_terms(" ".join(words[-n:]))
+            if terms:
+                found = find_agencies(f"{_EN_BODY_HEAD[kind]} {terms[0]}")
+                if found and found[0] not in out:
+                    out.append(found[0])
+                break
+    return out
+
+
 def find_years(text: str) -> list[int]:
     return [int(y) for y in re.findall(r"(?<![\d.,])(20\d\d)(?![\d%]|[.,]\d)", text)]
 
@@ -534,6 +556,7 @@ def understand(question: str, known_agencies: tuple[str, ...] = ()) -> Question:
     expansions = english_terms(text) if language == "en" else []
     if language == "en":  # "Department of Health" -> Sở Y tế: an agency the question names
         agencies += [a for a in find_agencies(" ".join(expansions)) if a not in agencies]
+        agencies += [a for a in english_bodies(text) if a not in agencies]
     for ag in agencies:  # the abbreviation of a named agency helps the lexical leg, and vice versa
         for alias in agency_aliases(ag)[:2]:
             if alias not in expansions:

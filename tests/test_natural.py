@@ -300,3 +300,17 @@ def test_english_words_of_a_directive_question():
                                "What percentage of Tuyen Quang's schools must teach coding by 2030?"])
 def test_a_figure_the_plans_do_not_set_is_not_borrowed_from_another_sentence(bot, q):
     assert bot.answer(q).abstained
+
+
+def test_the_plans_own_subject_does_not_narrow_an_agencys_duties(bot):
+    ans = bot.answer("Sở KH&CN Cao Bằng phải làm gì theo quy chế vận hành hệ thống hội nghị truyền hình?")
+    assert ans.answer.splitlines()[0] == f"{CB} — 2 mục chủ trì:"  # "quy chế vận hành" is the title, no theme
+
+
+def test_an_english_department_in_its_own_word_order():
+    from assistant.understanding import english_bodies
+
+    assert english_bodies("What is the Ninh Binh science and technology department responsible for?") == [
+        "Sở Khoa học và Công nghệ"]
+    assert english_bodies("What must the health ministry do?") == ["Bộ Y tế"]
+    assert understand("What does the finance department do in Lao Cai?").agencies == ["Sở Tài chính"]

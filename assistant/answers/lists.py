@@ -17,6 +17,7 @@ from assistant.answers.tasks import rec_evidence
 from assistant.understanding import Question, verb_words
 
 SHOWN = 10  # items listed; the rest are counted
+ITEM_CHARS = 220  # a duty's text shown in a list (a duty sentence runs to about this; its point may come late)
 PLANS_SHOWN = 12  # plans listed in one answer; a corpus of hundreds is narrowed by asking again
 TOPIC_COVERAGE = 0.6  # a record belongs to the asked theme when it covers this much of it
 # words of a duty question that name no theme ("phải làm gì", "được giao nhiệm vụ gì", "which tasks")
@@ -129,8 +130,14 @@ def year_records(corpus: Corpus, q: Question, scope: Scope) -> list[Rec]:
 def list_draft(corpus: Corpus, q: Question, scope: Scope) -> Draft | None:
     recs = agency_records(corpus, q, scope) if q.intent == "list_agency" else year_records(corpus, q, scope)
     topic = theme(q)
+
+    def on_theme(r: Rec) -> bool:
+        # the plan's own subject ("hệ thống lấy ý kiến điện tử" of its regulation) tells no duty apart
+        mine = [w for w in topic if w not in corpus.title_words(r.doc_id, q.accented)]
+        return not mine or corpus.vocab.coverage(mine, f"{r.text} {r.section}", q.accented) >= TOPIC_COVERAGE
+
     if topic:  # the group row in the section path names the theme of a table block
-        themed = [r for r in recs if corpus.vocab.coverage(topic, f"{r.text} {r.section}", q.accented) >= TOPIC_COVERAGE]
+        themed = [r for r in recs if on_theme(r)]
         if not themed:  # "… được giao gì tại phiên họp thứ nhất BCĐ Trung ương?": the words name a document
             named = {d for d in corpus.docs if corpus.vocab.coverage(topic, corpus.meta(d).get("title") or "", q.accented)
                      >= TOPIC_COVERAGE}
@@ -172,7 +179,7 @@ def list_draft(corpus: Corpus, q: Question, scope: Scope) -> Draft | None:
             if q.intent == "list_agency" and not any(a in r.leads for a in q.agencies):
                 support = "supports" if en else "phối hợp với"
                 who = f" ({support} {'; '.join(r.leads)})" if r.leads else (" (supports)" if en else " (phối hợp)")
-            draft.lines.append(f"- {clip(r.text, 160)}{time}{who} [{n}]")
+            draft.lines.append(f"- {clip(r.text, ITEM_CHARS)}{time}{who} [{n}]")
         if len(mine) > SHOWN:
             more = len(mine) - SHOWN
             draft.lines.append(f"… and {more} more." if en else f"… và {more} mục khác.")
