@@ -314,3 +314,13 @@ def test_an_english_department_in_its_own_word_order():
         "Sở Khoa học và Công nghệ"]
     assert english_bodies("What must the health ministry do?") == ["Bộ Y tế"]
     assert understand("What does the finance department do in Lao Cai?").agencies == ["Sở Tài chính"]
+
+
+# -- 7. a part of a plan asked by its heading -----------------------------------------------------
+@pytest.mark.parametrize("q", ["Kế hoạch chuyển đổi số của Tuyên Quang đặt ra những yêu cầu gì?",
+                               "What are the requirements of Tuyen Quang's plan?"])
+def test_the_items_of_a_part_asked_by_its_heading(bot, q):
+    lines = bot.answer(q).answer.splitlines()
+    assert lines[0].endswith("(25/11/2025) — III. YÊU CẦU [1]:")
+    assert lines[1] == "- Lấy người dân và doanh nghiệp làm trung tâm [2]"  # a long item by its opening sentence
+    assert lines[2].startswith("- Bảo đảm an toàn, an ninh mạng.") and len(lines) == 3

@@ -19,7 +19,7 @@ from ingest.normalize import fold
 from assistant.answer_types import Answer
 from assistant.answers.corpus import Corpus, Scope
 from assistant.answers.counts import count_draft, counted
-from assistant.answers.documents import catalog_draft, meta_draft, summary_draft
+from assistant.answers.documents import asked_section, catalog_draft, meta_draft, section_draft, summary_draft
 from assistant.answers.drafting import Draft, build_citations
 from assistant.answers.evidence import words
 from assistant.answers.extractive import extractive_draft
@@ -134,6 +134,10 @@ class Composer:
                             draft.merge(extra)
                     return draft
             return catalog_draft(self.corpus, q, scope)
+        if asked_section(q) and q.intent in ("general", "summary", "list_year"):
+            draft = section_draft(self.corpus, q, scope)  # "những yêu cầu gì": the part under that heading
+            if draft is not None:
+                return draft
         if q.intent == "summary":
             return summary_draft(self.corpus, q, scope)
         if q.intent == "count" and q.agencies and counted(q) in ("task", "target", "project"):

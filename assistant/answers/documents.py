@@ -266,3 +266,54 @@ def summary_draft(corpus: Corpus, q: Question, scope: Scope) -> Draft | None:
         if counts:
             draft.lines.append(("- Records read from it: " if en else "- Số mục đã đọc được: ") + ", ".join(counts))
     return draft
+
+
+# -- a part of a plan asked by its heading ("những yêu cầu gì", "what principles") ---------------
+_SECTION_NOUNS = {"yeu cau": "yeu cau", "quan diem": "quan diem", "nguyen tac": "nguyen tac", "giai phap": "giai phap",
+                  "dinh huong": "dinh huong", "requirements": "yeu cau", "principles": "nguyen tac|quan diem",
+                  "solutions": "giai phap", "viewpoints": "quan diem"}
+_ASKS_SECTION = re.compile(
+    r"\b(?:nhung|cac) (yeu cau|quan diem|nguyen tac|giai phap|dinh huong)\b"
+    r"|\b(yeu cau|quan diem|nguyen tac|giai phap|dinh huong)\b.{0,25}\b(?:gi|nao|gom|la gi|nhu the nao|ra sao)\b"
+    r"|\bwhat (?:are the |main |key )*(requirements|principles|solutions|viewpoints)\b")
+SECTION_ITEMS = 8
+
+
+def asked_section(q: Question) -> str | None:
+    """The heading word of the part a question asks for ("yeu cau"), folded, or None."""
+    m = _ASKS_SECTION.search(fold(q.text))
+    return _SECTION_NOUNS[next(g for g in m.groups() if g)] if m else None
+
+
+def section_draft(corpus: Corpus, q: Question, scope: Scope) -> Draft | None:
+    """The items of the part a question names by its heading ("III. YÊU CẦU": 1. …, 2. …), each by its
+    opening sentence and cited; one plan (named, or the only one of the asked province)."""
+    noun = asked_section(q)
+    docs = named_docs(corpus, q, scope)
+    if noun is None or len(docs) != 1:
+        return None
+    d = docs[0]
+    sections = corpus.sections(d)
+    heads = [s for s in sections if s["kind"] not in ("root", "bullet") and re.match(
+        rf"^\W*({noun})\b", fold(s["title"]).strip())]
+    if not heads:
+        return None
+    head = min(heads, key=lambda s: (len(s["title"]), s["start"]))
+    by_id = {s["id"]: s for s in sections}
+    children = [by_id[c] for c in head.get("children", []) if c in by_id and by_id[c]["kind"] != "bullet"]
+    draft = Draft()
+    n = draft.cite(_heading_span(corpus, head))
+    draft.lines.append(f"{corpus.label(d, q.language)} — {head['number']}. {head['title'].strip(' :.')} [{n}]:"
+                       if head.get("number") else f"{corpus.label(d, q.language)} — {head['title'].strip(' :.')} [{n}]:")
+    for c in children[:SECTION_ITEMS]:
+        title = " ".join(c["title"].split())
+        first = re.match(r"(.{20,200}?[.;:])\s+[A-ZĐÀ-Ỹ]", title)
+        shown = first.group(1).rstrip(".;:") if len(title) > 200 and first else clip(title, 200)
+        draft.lines.append(f"- {shown} [{draft.cite(_heading_span(corpus, c))}]")
+    if not children:
+        ev = _first_sentences(corpus, head)
+        if ev is None:
+            return None
+        quote = " ".join(corpus.source(d)[ev.start:ev.end].split())
+        draft.lines.append(f"- “{clip(quote, PURPOSE_CHARS)}” [{draft.cite(ev)}]")
+    return draft

@@ -26,6 +26,7 @@ _TIME_WORDS = re.compile(r"\b(quy [ivx1-4]+|thang \d|truoc ngay|nam 20\d\d|giai 
 
 def extractive_draft(corpus: Corpus, q: Question, hits, max_lines: int = 3) -> Draft:
     wants_figure = q.intent == "target"
+    wants_list = bool(_ASKS_LIST.search(fold(q.text)))
     numbers = [n for n in re.findall(r"(?<![\d.,])\d{1,2}(?:\.\d{1,2})?(?![\d%])", q.text) if not re.fullmatch(r"20\d\d", n)]
     named = [f"{w} {n}" for w, n in re.findall(r"([a-z]+) (\d{1,2}(?:\.\d{1,2})?)(?![\d%.,])", fold(q.text))]
     scored = []
@@ -52,6 +53,8 @@ def extractive_draft(corpus: Corpus, q: Question, hits, max_lines: int = 3) -> D
                 s += ROLE_BONUS
             if q.intent == "deadline" and _TIME_WORDS.search(fold(sent)):
                 s += ROLE_BONUS
+            if wants_list and sent.rstrip().endswith(":"):  # "… nêu rõ yêu cầu … như sau:" introduces the answer
+                s += LIST_BONUS
             if numbers and any(re.search(rf"(?<![\d.,]){re.escape(n)}(?![\d%]|[.,]\d)", sent) for n in numbers):
                 s += NUMBER_BONUS
                 if any(re.search(rf"\b{re.escape(p)}(?![\d%]|[.,]\d)", fold(sent)) for p in named):
@@ -84,6 +87,10 @@ def extractive_draft(corpus: Corpus, q: Question, hits, max_lines: int = 3) -> D
 
 
 LIST_ITEMS = 8  # items of a list a quoted sentence introduces
+ITEM_HEAD = 200  # an item longer than this is shown by its opening sentence
+LIST_BONUS = 0.15  # a sentence that introduces a list, when the question asks for one
+_ASKS_LIST = re.compile(r"\b(nhung|cac) \w+( \w+)? (gi|nao)\b|\bgom (nhung )?(gi|nhung|cac)\b|\bbao gom\b"
+                        r"|\bwhat are\b|\bwhich (are|ones)\b|\blist\b")
 _ITEM = re.compile(r"^\s*(?:[-+•*–]|[a-zđ]\)|\d{1,2}[.)]|\(\d{1,2}\))\s*(\S.*)$")
 
 
@@ -99,7 +106,9 @@ def list_after(source: str, end: int) -> tuple[list[str], int]:
         item = _ITEM.match(line)
         if item is None or len(items) >= LIST_ITEMS:
             break
-        items.append(item.group(1).strip(" ;.,"))
+        text = item.group(1).strip(" ;.,")
+        head = re.match(r"(.{20,200}?[.;:])\s+[A-ZĐÀ-Ỹ]", text)  # a long item: its opening sentence names it
+        items.append(head.group(1).rstrip(".;:") if len(text) > ITEM_HEAD and head else text)
         pos = end + m.start() + len(m.group(0).rstrip())
     return items, pos
 
