@@ -149,6 +149,8 @@ def rewrite(question: str, history: list[str] | None) -> str:
             out = out.rstrip(" ?") + f" ở {provinces[0]}?"
     if years:
         out = _replace_years(out, years)
+    elif _NOW.search(fold(question)):  # "thế hiện giờ được bao nhiêu rồi?": the figure as it stands, every year
+        out = _without_years(out)
     new_intent = q.intent in ("owner", "deadline") and q.intent != understand(base).intent
     if new_intent:
         # "Ai chủ trì việc đó?" -> "Ai chủ trì <topic of the earlier question>?"
@@ -200,6 +202,15 @@ def latest_full(history: list[str]) -> int | None:
         if _is_full(rewrite(history[i], history[:i])):
             return i
     return None
+
+
+_NOW = re.compile(r"\b(hien nay|hien gio|hien tai|bay gio|hien trang|now|currently|so far|at present|today)\b")
+
+
+def _without_years(text: str) -> str:
+    """The earlier question without the years it asked about ("… năm 2025" -> "…")."""
+    out = re.sub(r"(?i)\s*,?\s*\b(?:năm|nam|đến năm|den nam|by|in)?\s*(?<![\d.,])20\d\d(?![\d%]|[.,]\d)", "", text)
+    return " ".join(out.split())
 
 
 def _replace_name(text: str, old: str, new: str) -> str:

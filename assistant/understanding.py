@@ -380,7 +380,8 @@ _QUESTION_PHRASES = re.compile(
     r"|(?<= )cai(?= (?!dat|thien|cach|tao|tien|trang|bien|nghien)[a-z])"
     r"|(?<= )(theo dõi|theo doi),? (và |va )?(đánh giá|danh gia)(?= )"
     r"|(?<= )(ở |o |tại |tai )?(những |nhung )?(đâu|dau)(?= )"
-    r"|(?<= )(ban hành |ban hanh )?(kèm theo|kem theo)(?= )")
+    r"|(?<= )(ban hành |ban hanh )?(kèm theo|kem theo)(?= )"
+    r"|(?<= )(hiện nay|hiện giờ|hiện tại|bây giờ|hien nay|hien gio|hien tai|bay gio)(?= )|^ (thế|the)(?= (còn|con|hiện|hien|bây|bay|thì|thi)\b)")
 
 
 # Abbreviations citizens type but the plans spell out: the question is read with the full term
@@ -649,8 +650,8 @@ def split_compound(question: str) -> list[str]:
     parts, last = [], 0
     for m in cuts:
         left, right = folded[last:m.start()], folded[m.end():]
-        if (_ASKS.search(left) and _ASKS.search(right) and _content(left) >= 2 and _content(right) >= 2
-                and not _GOES_ON.match(right)):
+        if (_ASKS.search(left) and _ASKS.search(right) and _content(left, text[last:m.start()]) >= 2
+                and _content(right, text[m.end():]) >= 2 and not _GOES_ON.match(right)):
             parts.append(text[last:m.start()].strip(" ,;?") + "?")
             last = m.end()
     if not parts:
@@ -662,10 +663,18 @@ def split_compound(question: str) -> list[str]:
     return unique[:MAX_PARTS] or [text]
 
 
-def _content(folded: str) -> int:
-    """Content words of a clause (no question or stop words, no numbers)."""
+def _content(folded: str, text: str = "") -> int:
+    """Content words of a clause (no question or stop words, no numbers). An accented clause is read
+    with the accented stop words ("năm 2022 mới đạt bao nhiêu" has no topic of its own: "đạt" is
+    not "đất")."""
+    if text and re.search(r"[^\x00-\x7f]", text):
+        return sum(1 for w in re.findall(r"[^\W\d_]+", text.lower()) if w not in _STOP_VI_ACCENTED
+                   and w not in _STOP_EN and not _ASKS.fullmatch(fold(w)) and w not in _STATUS_WORDS)
     return sum(1 for w in re.findall(r"[a-z]+", folded) if w not in _STOP_VI and w not in _STOP_EN
                and not _ASKS.fullmatch(w))
+
+
+_STATUS_WORDS = {"mới", "hiện", "đã", "còn", "giờ"}  # "năm 2022 mới đạt …": when, not what
 
 
 @lru_cache(maxsize=512)

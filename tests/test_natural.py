@@ -324,3 +324,16 @@ def test_the_items_of_a_part_asked_by_its_heading(bot, q):
     assert lines[0].endswith("(25/11/2025) — III. YÊU CẦU [1]:")
     assert lines[1] == "- Lấy người dân và doanh nghiệp làm trung tâm [2]"  # a long item by its opening sentence
     assert lines[2].startswith("- Bảo đảm an toàn, an ninh mạng.") and len(lines) == 3
+
+
+def test_where_a_figure_stands_now_and_a_second_clause_that_only_adds_a_year():
+    from assistant.conversation import rewrite
+    from assistant.understanding import split_compound
+
+    earlier = ["Tỷ lệ hộ kinh doanh nông sản bán hàng trên sàn ở Lào Cai năm 2030 là bao nhiêu?"]
+    assert rewrite("thế hiện giờ được bao nhiêu rồi?", earlier) == (
+        "Tỷ lệ hộ kinh doanh nông sản bán hàng trên sàn ở Lào Cai là bao nhiêu?")  # every year, the baseline too
+    assert rewrite("And where does it stand now?", ["What is Lao Cai's 2030 target for the digital economy?"]) == (
+        "What is Lao Cai's target for the digital economy?")
+    q = "Đến 2030 Lào Cai đặt chỉ tiêu kinh tế số bao nhiêu % GRDP, năm 2024 mới đạt bao nhiêu?"
+    assert split_compound(q) == [q]  # "năm 2024 mới đạt bao nhiêu" asks the same figure for another year
