@@ -16,7 +16,7 @@ from dataclasses import fields, replace
 from pathlib import Path
 
 from ingest.errors import IngestError
-from ingest.header import province_label, read_header
+from ingest.header import headline, province_label, read_header
 from ingest.records import DocumentMeta
 
 _META_FIELDS = {f.name for f in fields(DocumentMeta)}
@@ -62,10 +62,15 @@ def header_meta(doc_id: str, text: str, file: str = "") -> DocumentMeta:
     """Metadata read from the document's own header."""
     h = read_header(text or "")
     first = next((ln.strip(" #*|") for ln in (text or "").splitlines() if len(ln.strip(" #*|")) > 3), "")
-    title = h.title or (first if len(first) <= 200 else "") or doc_id.replace("-", " ")
+    number, doc_type = h.number, h.doc_type
+    title = h.title or (first if len(first) <= 200 and not first.startswith("[") else "")
+    if not title:  # no header: a press article or transcription goes by its headline and the code it names
+        title, named, named_type = headline(text or "")
+        number, doc_type = number or named, doc_type or named_type
+    title = title or doc_id.replace("-", " ")
     return DocumentMeta(
         doc_id=doc_id, title=title, province=h.province, kind="plan",
-        issuer=h.issuer, number=h.number, issued=h.issued, file=file, doc_type=h.doc_type, scope=h.scope,
+        issuer=h.issuer, number=number, issued=h.issued, file=file, doc_type=doc_type, scope=h.scope,
         level=h.level, district=h.district, attached_to=h.attached_to, signer=h.signer, signer_role=h.signer_role,
     )
 

@@ -426,3 +426,20 @@ def read_header(text: str) -> Header:
     return Header(issuer=issuer, parent=parent, number=number, code=code, issued=issued, place=place,
                   doc_type=doc_type, title=title, attached_to=attached, province=province, district=district,
                   level=level, scope=scope, signer=signer, signer_role=role)
+
+
+_RE_HEADLINE_CODE = re.compile(r"(?<![\w/])(\d{1,5}(?:/\d{4})?/([A-ZĐ]{2,}(?:-[A-ZĐ][A-Za-zĐđ&]*)+))(?![\w/])")
+
+
+def headline(text: str) -> tuple[str, str | None, str]:
+    """For a text without an administrative header (a press article, a transcription): its headline
+    (the first line of 15 to 200 characters that is no bracketed note or link), the number of the
+    document that headline names ("(Kế hoạch 10345/KH-UBND)") and that document's type."""
+    for line in text.splitlines()[:40]:
+        line = line.strip(" #*|")
+        if not (15 <= len(line) <= 200) or line.startswith(("[", "(", "http", "www.")):
+            continue
+        m = _RE_HEADLINE_CODE.search(line)
+        return line, (m.group(1) if m else None), (_type_from_code(m.group(2)) if m else "")
+    return "", None, ""
+

@@ -337,3 +337,14 @@ def test_where_a_figure_stands_now_and_a_second_clause_that_only_adds_a_year():
         "What is Lao Cai's target for the digital economy?")
     q = "Đến 2030 Lào Cai đặt chỉ tiêu kinh tế số bao nhiêu % GRDP, năm 2024 mới đạt bao nhiêu?"
     assert split_compound(q) == [q]  # "năm 2024 mới đạt bao nhiêu" asks the same figure for another year
+
+
+def test_a_text_without_a_header_goes_by_its_headline_and_the_code_it_names():
+    from ingest.catalog import header_meta
+
+    text = ("[Bản chép từ một bài báo: thiếu phần đầu, căn cứ và chữ ký của văn bản gốc.]\n\n"
+            "Toàn văn Chỉ thị 31/CT-TTg 2025 về dịch vụ công trực tuyến toàn trình\n\n"
+            "Ngày 20/10/2025, Thủ tướng Chính phủ ký Chỉ thị 31/CT-TTg. Theo đó, các bộ, ngành …\n")
+    meta = header_meta("bai-bao-chi-thi-31", text)
+    assert (meta.title, meta.number, meta.doc_type) == (
+        "Toàn văn Chỉ thị 31/CT-TTg 2025 về dịch vụ công trực tuyến toàn trình", "31/CT-TTg", "Chỉ thị")
