@@ -450,7 +450,7 @@ def repeated_words(text: str, topic: list[str], accented: bool) -> dict[str, lis
 
 
 def topic_words(text: str, provinces: list[str], agencies: list[str], language: str = "vi",
-                accented: bool = False) -> list[str]:
+                accented: bool = False, forms: list[str] = ()) -> list[str]:
     """Content words of a question: minus question words, provinces, agencies and years.
 
     Accented questions keep their accents (so "vé" is not "về"); unaccented ones are folded.
@@ -463,6 +463,11 @@ def topic_words(text: str, provinces: list[str], agencies: list[str], language: 
         k = _words(name, accented).strip()
         if k:
             f = f.replace(f" {k} ", " @ ")
+    for form in sorted(forms, key=len, reverse=True):  # "Sở Giáo dục" written for "Sở Giáo dục và Đào tạo"
+        i = fold(f).find(f" {form} ")
+        while i >= 0 and len(fold(f)) == len(f):
+            f = f[:i] + " @ " + f[i + len(form) + 2:]
+            i = fold(f).find(f" {form} ")
     f = re.sub(r"(?<= )(giao|giao cho|do) @(?= )", " ", f)  # "giao Sở Y tế": the verb goes with the name
     f = _QUESTION_PHRASES.sub(" ", f)
     out: list[str] = []
@@ -528,14 +533,18 @@ def _agency_pattern(names: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dic
     return re.compile(r"\b(?:" + "|".join(re.escape(a) for a in alts) + r")\b"), lookup
 
 
-def find_known_agencies(text: str, known: tuple[str, ...]) -> list[str]:
-    """Index agency names a question mentions, accent-insensitively ("ban dan nguyen" -> "Ban Dân nguyện")."""
+def find_known_agencies(text: str, known: tuple[str, ...], forms: list[str] | None = None) -> list[str]:
+    """Index agency names a question mentions, accent-insensitively ("ban dan nguyen" -> "Ban Dân nguyện").
+    `forms`, when given, receives each name as the question writes it ("sở giáo dục" for "Sở Giáo dục
+    và Đào tạo"), folded: the words of the name are no topic."""
     pat, lookup = _agency_pattern(known)
     if pat is None:
         return []
     key = " ".join(re.sub(r"[^a-z0-9]+", " ", fold(text)).split())
     out: list[str] = []
     for m in pat.finditer(key):
+        if forms is not None:
+            forms.append(m.group(0))
         if lookup[m.group(0)] not in out:
             out.append(lookup[m.group(0)])
     return out
@@ -551,7 +560,8 @@ def understand(question: str, known_agencies: tuple[str, ...] = ()) -> Question:
     language = detect_language(text)
     provinces = find_provinces(text)
     agencies = find_agencies(text)
-    for ag in find_known_agencies(text, known_agencies):
+    forms: list[str] = []  # agencies as the question writes them (the head of a long name)
+    for ag in find_known_agencies(text, known_agencies, forms):
         if ag not in agencies and not any(fold(ag) in fold(a) for a in agencies):
             agencies.append(ag)
     expansions = english_terms(text) if language == "en" else []
@@ -581,10 +591,11 @@ def understand(question: str, known_agencies: tuple[str, ...] = ()) -> Question:
                          *(n for n in _names(plain) if fold(n) not in named and n not in EN_ACRONYMS)])
     else:
         base = text
-    topic = topic_words(_without_refs(base, refs) if language != "en" else base, provinces, agencies, language, accented)
+    topic = topic_words(_without_refs(base, refs) if language != "en" else base, provinces, agencies, language, accented,
+                        forms)
     # the words a named document took out of the topic ("đề án 06"): a topic again when the
     # document is not one the index holds (the scheme is then a subject, not a source)
-    ref_words = [w for w in topic_words(base, provinces, agencies, language, accented) if w not in topic]
+    ref_words = [w for w in topic_words(base, provinces, agencies, language, accented, forms) if w not in topic]
     foreign: list[str] = []
     if language == "en":
         # English content words the glossary cannot translate stay in the topic: the plans cannot

@@ -275,18 +275,51 @@ def _parse_rows_layout(lines: list[_Line], i: int) -> tuple[Table | None, int]:
     n_head = 1
     while n_head < len(rows) and _continues_header(rows[n_head - 1], rows[n_head]):
         n_head += 1
+    # a header hard-wrapped inside its cells ("| Cơ quan chủ |" over "| trì |"): one header row
+    wrapped = n_head
+    while wrapped < len(rows) and _wraps_header(rows[n_head - 1], rows[wrapped]):
+        rows[n_head - 1] = [f"{a} {b}".strip() for a, b in zip(rows[n_head - 1], rows[wrapped])]
+        wrapped += 1
     header = rows[:n_head]
     columns = _columns(header[0]) if n_head == 1 else _grid_columns(header)
-    table = Table("rows", columns, start=lines[i].start, end=lines[i + n_head - 1].end, header=header)
-    _add_body_rows(table, lines[i + n_head : j])
+    table = Table("rows", columns, start=lines[i].start, end=lines[i + wrapped - 1].end, header=header)
+    _add_body_rows(table, lines[i + wrapped : j])
     return table, j
+
+
+def _wraps_header(top: list[str], sub: list[str]) -> bool:
+    """Does `sub` continue the words of the header row `top` inside its cells (text exported from a
+    PDF or Word with narrow columns)? No row number, no figure, short texts under filled cells."""
+    return (len(sub) == len(top) and not sub[0] and any(sub) and not any(is_row_number(t) or "%" in t for t in sub)
+            and all(not t or (len(t) < 40 and top[k]) for k, t in enumerate(sub)))
+
+
+def _continues_row(prev: TableRow, cells: list[Cell]) -> bool:
+    """Is a row without a number the rest of the numbered row above, hard-wrapped inside its cells
+    ("| 1 | Tỷ lệ doanh nghiệp nhỏ và | 60% |" then "|   | vừa sử dụng hóa đơn điện tử |   |")? It
+    fills fewer cells than that row, and none that the row left empty."""
+    first = prev.cells[0] if prev.cells else None
+    if cells[0].text or first is None or not is_row_number(first.text) or len(cells) != len(prev.cells):
+        return False
+    filled = [k for k, c in enumerate(cells) if c.text]
+    return bool(filled) and len(filled) < sum(c is not None for c in prev.cells) and all(
+        prev.cells[k] is not None for k in filled)
 
 
 def _add_body_rows(table: Table, lines: list[_Line]) -> None:
     for ln in lines:
-        if [c.text for c in _split_row(ln)] in table.header:  # the header repeated after a page break
+        cells = _split_row(ln)
+        if [c.text for c in cells] in table.header:  # the header repeated after a page break
             continue
-        table.rows.append(TableRow(_split_row(ln), ln.start, ln.end))
+        prev = table.rows[-1] if table.rows else None
+        if prev is not None and _continues_row(prev, cells):
+            for k, c in enumerate(cells):
+                if c.text:
+                    p = prev.cells[k]
+                    prev.cells[k] = Cell(f"{p.text} {c.text}", p.start, c.end)
+            prev.end = ln.end
+        else:
+            table.rows.append(TableRow(cells, ln.start, ln.end))
         table.end = ln.end
 
 

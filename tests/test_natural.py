@@ -275,7 +275,7 @@ def test_how_many_duties_an_agency_has(bot, q):
 @pytest.mark.parametrize("q", ["bot nay tra cuu duoc gi vay ad", "What can I ask you?"])
 def test_what_the_assistant_can_look_up(bot, q):
     ans = bot.answer(q)
-    assert ans.intent == "greeting" and not ans.abstained and "Cao Bằng, Lào Cai, Tuyên Quang" in ans.answer
+    assert ans.intent == "greeting" and not ans.abstained and "Cao Bằng, Lào Cai, Sơn La, Tuyên Quang" in ans.answer
 
 
 def test_stakeholder_groups_are_topics_and_initials_go_before_a_year():
@@ -348,3 +348,20 @@ def test_a_text_without_a_header_goes_by_its_headline_and_the_code_it_names():
     meta = header_meta("bai-bao-chi-thi-31", text)
     assert (meta.title, meta.number, meta.doc_type) == (
         "Toàn văn Chỉ thị 31/CT-TTg 2025 về dịch vụ công trực tuyến toàn trình", "31/CT-TTg", "Chỉ thị")
+
+
+# -- 3. the lead of a target in tables hard-wrapped inside their "|" cells ------------------------
+SL = "Sơn La, Kế hoạch số 12/KH-UBND (05/11/2025)"
+
+
+def test_a_hard_wrapped_pipe_table_keeps_its_rows_and_its_lead_column(bot):
+    ans = bot.answer("Ai chủ trì chỉ tiêu hóa đơn điện tử của Sơn La?")
+    assert ans.answer == (f"Sở Tài chính chủ trì: “Tỷ lệ doanh nghiệp nhỏ và vừa sử dụng hóa đơn điện tử” — "
+                          f"năm 2026: 60% ({SL}) [1]")
+    lead = bot.answer("Chỉ tiêu thanh toán không dùng tiền mặt ở chợ năm 2026 của Sơn La là bao nhiêu, ai chủ trì?")
+    assert lead.answer.startswith("Sở Công Thương chủ trì: “Tỷ lệ chợ truyền thống có thanh toán không dùng tiền mặt”")
+
+
+def test_an_agencys_targets_in_a_one_cell_per_line_table_by_the_head_of_its_name(bot):
+    assert bot.answer("Sở Giáo dục Sơn La phụ trách chỉ tiêu nào?").answer.splitlines() == [
+        f"{SL} — 1 mục chủ trì:", "- Tỷ lệ học sinh được học kỹ năng số (2026: 80%) [1]"]
