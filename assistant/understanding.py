@@ -381,6 +381,7 @@ _QUESTION_PHRASES = re.compile(
     r"|(?<= )(theo dõi|theo doi),? (và |va )?(đánh giá|danh gia)(?= )"
     r"|(?<= )(ở |o |tại |tai )?(những |nhung )?(đâu|dau)(?= )"
     r"|(?<= )(ban hành |ban hanh )?(kèm theo|kem theo)(?= )"
+    r"|(?<= )(thì |thi )?(bắt đầu|bat dau)( triển khai| trien khai| thực hiện| thuc hien| làm| lam)?(?= )"
     r"|(?<= )(hiện nay|hiện giờ|hiện tại|bây giờ|hien nay|hien gio|hien tai|bay gio)(?= )|^ (thế|the)(?= (còn|con|hiện|hien|bây|bay|thì|thi)\b)")
 
 

@@ -365,3 +365,9 @@ def test_a_hard_wrapped_pipe_table_keeps_its_rows_and_its_lead_column(bot):
 def test_an_agencys_targets_in_a_one_cell_per_line_table_by_the_head_of_its_name(bot):
     assert bot.answer("Sở Giáo dục Sơn La phụ trách chỉ tiêu nào?").answer.splitlines() == [
         f"{SL} — 1 mục chủ trì:", "- Tỷ lệ học sinh được học kỹ năng số (2026: 80%) [1]"]
+
+
+def test_when_something_starts_is_asked_about_the_thing_not_the_starting():
+    q = understand("Nền tảng học trực tuyến mở ở Lào Cai bao giờ thì bắt đầu triển khai?")
+    assert q.intent == "deadline" and q.topic == ["nền", "tảng", "học", "trực", "tuyến", "mở"]
+    assert "đầu" in understand("Ai chủ trì thu hút đầu tư vào công nghệ số ở Lào Cai?").topic  # "đầu tư" stays
