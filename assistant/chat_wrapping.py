@@ -56,6 +56,28 @@ def _patterns():
     return spell_letters, spell_words, cuts, particles, re.compile(r"^\s*(?:" + _alternation(data["greetings"]) + r")\b[\s,!.]*")
 
 
+@lru_cache(maxsize=1)
+def _everyday():
+    words = vocabulary.chat()["everyday"]
+    return re.compile(r"(?<![\w/&-])(" + _alternation(words) + r")(?![\w/&-])"), words
+
+
+def plan_words(text: str) -> str:
+    """Everyday phrases written as the plans' own terms ("bán hàng online" -> "thương mại điện tử"),
+    in the question's register; matched on folded text, which keeps lengths."""
+    pattern, words = _everyday()
+    folded = fold(text)
+    if len(folded) != len(text):
+        return text
+    plain = not re.search(r"[^\x00-\x7f]", text)
+    out, last = [], 0
+    for m in pattern.finditer(folded):
+        out += [text[last:m.start()], fold(words[m.group(1)]) if plain else words[m.group(1)]]
+        last = m.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
 def _spell_out(text: str) -> str:
     spell_letters, spell_words, _, _, _ = _patterns()
     spellings = vocabulary.chat()["spellings"]
@@ -100,7 +122,7 @@ def unwrap(text: str, language: str = "vi") -> str:
     if language == "en":
         out = _tidy(_cut(text, greeting))
     else:
-        out = _spell_out(text)
+        out = plan_words(_spell_out(text))
         for pattern in cuts:
             out = _cut(out, pattern)
         for _ in range(3):  # "vậy ạ", "với ạ nhé": particles come in chains

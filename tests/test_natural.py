@@ -371,3 +371,18 @@ def test_when_something_starts_is_asked_about_the_thing_not_the_starting():
     q = understand("Nền tảng học trực tuyến mở ở Lào Cai bao giờ thì bắt đầu triển khai?")
     assert q.intent == "deadline" and q.topic == ["nền", "tảng", "học", "trực", "tuyến", "mở"]
     assert "đầu" in understand("Ai chủ trì thu hút đầu tư vào công nghệ số ở Lào Cai?").topic  # "đầu tư" stays
+
+
+@pytest.mark.parametrize("typed, plain", [
+    ("mk o lao cai, tinh co ho tro nong dan ban hang online ko ad", "o lao cai, tinh co ho tro nong dan thuong mai dien tu khong"),
+    ("Kế hoạch của Lào Cai tốn bao nhiêu tiền?", "Kế hoạch của Lào Cai kinh phí bao nhiêu?"),
+    ("Ở Lào Cai làm giấy tờ online được không?", "Ở Lào Cai dịch vụ công trực tuyến được không?"),
+    ("Ứng dụng Mini App Nông dân do ai làm?", "Ứng dụng Mini App Nông dân do ai làm?"),  # a name keeps its words
+])
+def test_everyday_phrases_become_the_plans_terms(typed, plain):
+    assert unwrap(typed) == plain
+
+
+def test_a_citizen_asking_about_selling_online(bot):
+    ans = bot.answer("mk o lao cai, tinh co ho tro nong dan ban hang online ko ad")
+    assert ans.answer.startswith("Có. Sở Công Thương chủ trì: “Hỗ trợ hộ kinh doanh nông sản đưa sản phẩm lên sàn")
