@@ -45,6 +45,17 @@ _RE_DUTY_LABEL = re.compile(r"^(?:(?:trách nhiệm|nhiệm vụ|quyền hạn|q
 _RE_CLAUSE_WORDS = re.compile(r"\d{2,}|\b(?:Điều|khoản|điểm|ngày làm việc|thời hạn|không quy định)\b")
 
 
+def _known_opening(name: str) -> str | None:
+    """The known agency a longer text opens with, when words follow it ("Sở Y tế quyết định …")."""
+    key = fold(name)
+    for a in agencies_mod.find_agencies(name)[:1]:
+        for form in (a, *agencies_mod.agency_aliases(a)):
+            f = fold(form)
+            if key.startswith(f + " ") and len(key.split()) >= len(f.split()) + 2:
+                return a
+    return None
+
+
 def heading_agencies(title: str, province: str = "") -> list[str]:
     """Canonical agencies named by a "Tổ chức thực hiện" heading ("Sở Tài chính, Sở KH&ĐT")."""
     name = _RE_HEADING_VERB.split(title, maxsplit=1)[0].strip(" .:;")
@@ -56,6 +67,9 @@ def heading_agencies(title: str, province: str = "") -> list[str]:
     whole = agencies_mod.canonical_agency(name, province or None)
     if not re.search(r"[,;]", name) and fold(whole) != fold(agencies_mod.clean_name(name)):
         return [whole]  # a known name as a whole ("Văn phòng UBND tỉnh") is one agency
+    opening = None if re.search(r"[,;]", name) else _known_opening(name)
+    if opening:  # "Sở Khoa học và Công nghệ quyết định dung lượng …": the agency, then what it does
+        return [opening]
     out: list[str] = []
     for piece in agencies_mod.split_agencies(name, glue_unknown=True):
         canon = agencies_mod.canonical_agency(piece, province or None)

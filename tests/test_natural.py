@@ -386,3 +386,17 @@ def test_everyday_phrases_become_the_plans_terms(typed, plain):
 def test_a_citizen_asking_about_selling_online(bot):
     ans = bot.answer("mk o lao cai, tinh co ho tro nong dan ban hang online ko ad")
     assert ans.answer.startswith("Có. Sở Công Thương chủ trì: “Hỗ trợ hộ kinh doanh nông sản đưa sản phẩm lên sàn")
+
+
+def test_a_figure_with_a_unit_and_an_agency_that_opens_a_duty():
+    from ingest.assignments import heading_agencies
+
+    assert heading_agencies("Sở Khoa học và Công nghệ quyết định dung lượng cấp cho mỗi hộp thư điện tử") == [
+        "Sở Khoa học và Công nghệ"]
+    assert heading_agencies("Trung tâm Chuyển đổi số và Truyền thông thuộc Sở Khoa học và Công nghệ") == [
+        "Trung tâm Chuyển đổi số và Truyền thông thuộc Sở Khoa học và Công nghệ"]
+
+
+def test_a_figure_with_a_unit_is_the_figure_asked(bot):
+    ans = bot.answer("Mỗi điểm cầu ở Cao Bằng được cấp dung lượng lưu trữ tối thiểu bao nhiêu?")
+    assert "tối thiểu 500 GB" in ans.answer and not ans.abstained

@@ -13,7 +13,9 @@ from assistant.answers.evidence import locate, split_sentences
 from assistant.understanding import Question, find_known_agencies
 
 FIGURE_SENTENCE_COVERAGE = 0.4  # a sentence quoted for a figure covers at least this much of the question
-FIGURE_BONUS = 0.15  # a sentence with a percentage, when the question asks for a figure
+FIGURE_BONUS = 0.15
+_MEASURE = re.compile(r"(?<![\w./-])\d+(?:[.,]\d+)*\s*(?:GB|MB|TB|KB|Mbps|Gbps|tỷ|triệu|nghìn|ngàn|lần|ngày|giờ|phút"
+                      r"|người|doanh nghiệp|trạm|xã|huyện|dịch vụ|thủ tục|hồ sơ|km)\b", re.I)  # a sentence with a percentage, when the question asks for a figure
 YEAR_BONUS = 0.1  # a sentence (or its heading) that names the asked year
 NUMBER_BONUS = 0.4  # a sentence that names the number of a part the question names ("giai đoạn 3", "điểm 5.1")
 NAMED_NUMBER_BONUS = 0.3  # more when it names it the same way ("giai đoạn 2 (2023-2025)" for "giai đoạn 2")
@@ -42,8 +44,8 @@ def extractive_draft(corpus: Corpus, q: Question, hits, max_lines: int = 3) -> D
             if cov <= 0 or (wants_figure and cov < FIGURE_SENTENCE_COVERAGE):
                 continue  # a figure from a sentence about something else is no answer
             s = cov - RANK_PENALTY * rank
-            if wants_figure and re.search(r"\d+(?:[.,]\d+)?\s*%", sent):
-                s += FIGURE_BONUS
+            if wants_figure and (re.search(r"\d+(?:[.,]\d+)?\s*%", sent) or _MEASURE.search(sent)):
+                s += FIGURE_BONUS  # "80%", and figures with a unit: "02 GB", "3.000 tỷ đồng", "30 phút"
             if q.years and any(str(y) in f"{h.chunk.section} {sent}" for y in q.years):
                 s += YEAR_BONUS
             elif q.years and q.intent == "target" and not any(
