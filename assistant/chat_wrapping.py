@@ -56,17 +56,25 @@ def _patterns():
     return spell_letters, spell_words, cuts, particles, re.compile(r"^\s*(?:" + _alternation(data["greetings"]) + r")\b[\s,!.]*")
 
 
-@lru_cache(maxsize=1)
-def _everyday():
-    words = vocabulary.chat()["everyday"]
+@lru_cache(maxsize=2)
+def _everyday(cost: bool):
+    data = vocabulary.chat()
+    words = {**data["everyday"], **(data["cost"] if cost else {})}
     return re.compile(r"(?<![\w/&-])(" + _alternation(words) + r")(?![\w/&-])"), words
+
+
+@lru_cache(maxsize=1)
+def _cost_context() -> re.Pattern[str]:
+    return re.compile(r"\b(" + _alternation(vocabulary.chat()["cost_context"]) + r")\b")
 
 
 def plan_words(text: str) -> str:
     """Everyday phrases written as the plans' own terms ("bán hàng online" -> "thương mại điện tử"),
-    in the question's register; matched on folded text, which keeps lengths."""
-    pattern, words = _everyday()
+    in the question's register; matched on folded text, which keeps lengths. "Bao nhiêu tiền" is the
+    budget ("kinh phí") of a scheme or plan, but the price of a thing is no budget: only a question
+    about an undertaking reads it so."""
     folded = fold(text)
+    pattern, words = _everyday(bool(_cost_context().search(folded)))
     if len(folded) != len(text):
         return text
     plain = not re.search(r"[^\x00-\x7f]", text)

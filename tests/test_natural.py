@@ -400,3 +400,8 @@ def test_a_figure_with_a_unit_and_an_agency_that_opens_a_duty():
 def test_a_figure_with_a_unit_is_the_figure_asked(bot):
     ans = bot.answer("Mỗi điểm cầu ở Cao Bằng được cấp dung lượng lưu trữ tối thiểu bao nhiêu?")
     assert "tối thiểu 500 GB" in ans.answer and not ans.abstained
+
+
+def test_the_price_of_a_thing_is_no_budget():
+    assert unwrap("Chữ ký số cá nhân ở Lào Cai giá bao nhiêu tiền?") == "Chữ ký số cá nhân ở Lào Cai giá bao nhiêu tiền?"
+    assert unwrap("Đề án của Lào Cai tốn tổng cộng bao nhiêu tiền?") == "Đề án của Lào Cai tốn tổng cộng kinh phí bao nhiêu?"
