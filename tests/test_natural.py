@@ -405,3 +405,9 @@ def test_a_figure_with_a_unit_is_the_figure_asked(bot):
 def test_the_price_of_a_thing_is_no_budget():
     assert unwrap("Chữ ký số cá nhân ở Lào Cai giá bao nhiêu tiền?") == "Chữ ký số cá nhân ở Lào Cai giá bao nhiêu tiền?"
     assert unwrap("Đề án của Lào Cai tốn tổng cộng bao nhiêu tiền?") == "Đề án của Lào Cai tốn tổng cộng kinh phí bao nhiêu?"
+
+
+@pytest.mark.parametrize("q", ["Bao giờ Lào Cai bắt đầu thu phí Cổng dịch vụ công?",
+                               "When will Lao Cai start charging fees on the public service portal?"])
+def test_when_no_sentence_states_a_time_there_is_no_when(bot, q):
+    assert bot.answer(q).abstained  # the portal's sentence says what, never when

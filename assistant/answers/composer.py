@@ -42,6 +42,10 @@ _META_WORDS = set("ban hanh ngay nao ky ai nguoi so hieu co quan don vi do van b
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)?\s*%|(?<![\d./-])(?!(?:19|20)\d\d(?!\d))\d[\d.,]*(?![\d./-])(?!\.\d)")
 
 
+# a time a sentence states: a year, a month or quarter, a date, "hằng năm", "trước ngày …"
+_TIME = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)|\b(thang|quy) [\divx]+\b|(?<![\d/])(?!24/7\b)\d{1,2}/\d{1,2}\b|\bhang (nam|thang|quy)\b"
+                   r"|\btruoc ngay\b|\bngay \d|\bgiai doan\b|\bthuong xuyen\b|\bkhi co\b|\bdinh ky\b"
+                   r"|\b\d+\s*(nam|thang|quy|tuan|ngay|gio)\b|\blan\s*/\s*(nam|thang|quy|tuan|ngay)\b|\bmoi (nam|thang|quy)\b")
 _ASKS_FIGURE = re.compile(r"\bbao nhieu\b|%|\bty le\b|\bmay (phan tram|%)|\bhow (many|much)\b|\bpercent|\bwhat share\b")
 
 
@@ -163,6 +167,8 @@ class Composer:
             quotes = [m.group(1) for line in draft.lines for m in re.finditer(r"“([^”]*)”", line)]
             if _ASKS_FIGURE.search(fold(q.text)) and not any(_FIGURE.search(t) for t in quotes):
                 return None  # a figure was asked and no sentence states one: say so rather than guess
+            if q.intent == "deadline" and not any(_TIME.search(fold(t)) for t in quotes):
+                return None  # "when" was asked and no sentence states a time: no answer is better than a guess
         if len(q.provinces) > 1:
             self.fill_provinces(q, hits, draft)
         return draft

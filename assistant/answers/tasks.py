@@ -59,10 +59,13 @@ def assignment_clause(quote: str) -> str:
     return parts[0] if parts else quote
 
 
+_STATED_TIME = re.compile(r"(?:tháng|quý)\s+[\dIVX]{1,4}\s*(?:/|năm)\s*20\d\d|(?<![\d.,/])20\d\d(?![\d%]|[.,]\d)")
+
+
 def owner_draft(corpus: Corpus, q: Question, hits, threshold: float) -> Draft | None:
     """Owner / deadline lines, or None when no record covers the question well enough."""
-    if q.intent == "deadline":
-        want = lambda r: r.kind in ("task", "project") and bool(r.timeframe or r.leads)
+    if q.intent == "deadline":  # "when": a record that states a time (its timeframe or a date in its text)
+        want = lambda r: r.kind in ("task", "project") and bool(r.timeframe or _STATED_TIME.search(r.text))
     else:
         want = lambda r: bool(r.leads)
     cands = candidates(corpus, q, hits, want)
