@@ -60,7 +60,7 @@ class PlanAssistant:
 
     def with_places(self, text: str) -> str:
         """Province initials written out when one province the index holds has them ("KH CĐS TH")."""
-        return expand_province_initials(text, sorted(set(self.composer.corpus.provinces().values())))
+        return expand_province_initials(text, list(self.composer.corpus.provinces().values()))
 
     def search(self, query: str, k: int = 8, doc_ids: list[str] | None = None,
                province: str | None = None):

@@ -37,12 +37,13 @@ def _patterns():
     spell_words = re.compile(_WORD_EDGE_BEFORE + "(" + _alternation(words) + ")" + _WORD_EDGE_AFTER, re.I)
     self_words = _alternation(data["self"])
     end = r"(?=\s*(?:[?!.;,:]|$))"
+    greeting = re.compile(r"^\s*(?:" + _alternation(data["greetings"]) + r")\b[\s,!.]*")
     cuts = [
         # "ad ơi", "bạn ơi" anywhere; a bare "ad" only where a clause starts or ends
         re.compile(r"\b(?:" + _alternation(w for w in data["vocatives"] if " " in w) + r")\b"),
         re.compile(r"(?:^|(?<=[?!.;,:]))\s*(?:" + _alternation(w for w in data["vocatives"] if " " not in w) + r")\b"),
         re.compile(r"\s*\b(?:" + _alternation(w for w in data["vocatives"] if " " not in w) + r")\b" + end),
-        re.compile(r"^\s*(?:" + _alternation(data["greetings"]) + r")\b[\s,!.]*"),
+        greeting,
         re.compile(r"\b(?:" + _alternation(data["frames"]) + r")\b"),
         # "bên em": context, not topic; "tỉnh mình", "sở em": the place or body stays
         re.compile(r"\bben (?:" + self_words + r")\b"),
@@ -53,7 +54,7 @@ def _patterns():
     ]
     # sentence-final particles ("hả"/"ha" is not one: "100 ha" is a measure)
     particles = re.compile(r"\s+(?:" + _alternation(data["final_particles"]) + r")\b" + end)
-    return spell_letters, spell_words, cuts, particles, re.compile(r"^\s*(?:" + _alternation(data["greetings"]) + r")\b[\s,!.]*")
+    return spell_letters, spell_words, cuts, particles, greeting
 
 
 @lru_cache(maxsize=2)
@@ -126,7 +127,7 @@ def unwrap(text: str, language: str = "vi") -> str:
     """The question inside its conversational wrapping. English keeps its words but loses a
     greeting ("Hi, who leads …"); Vietnamese also loses chat spellings, address forms, asking
     formulas, first-person context and final particles."""
-    spell_letters, spell_words, cuts, particles, greeting = _patterns()
+    _, _, cuts, particles, greeting = _patterns()
     if language == "en":
         out = _tidy(_cut(text, greeting))
     else:

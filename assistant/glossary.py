@@ -8,6 +8,7 @@ cover are still recognized (the assistant then says it has no plan for them).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import vocabulary
 from ingest.normalize import fold, is_syllable
@@ -152,15 +153,24 @@ def province_initials(name: str) -> str:
     return "".join(w[0] for w in words).upper()
 
 
-def expand_province_initials(text: str, held: list[str]) -> str:
-    """`text` with a held province's initials written out ("Sở Nội vụ TH" -> "Sở Nội vụ Thanh Hóa")."""
+@lru_cache(maxsize=8)
+def _initials(held: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """Initials -> province for the provinces one alone has, and their matcher (built once per index)."""
     by_initials: dict[str, list[str]] = {}
     for p in held:
         by_initials.setdefault(province_initials(p), []).append(p)
     usable = {k: v[0] for k, v in by_initials.items() if len(v) == 1 and len(k) >= 2 and k.lower() not in _NOT_INITIALS}
     if not usable:
-        return text
+        return None, {}
     # not before a code or a number ("KH 59", "QĐ-TTg"), but before a year ("Kế hoạch CĐS TH 2020")
-    pattern = re.compile(r"(?<![\w/&.-])(" + "|".join(map(re.escape, usable)) + r")(?![\w/&-]|\s*[/-]|\s*(?!(?:19|20)\d\d\b)\d)")
+    return re.compile(r"(?<![\w/&.-])(" + "|".join(map(re.escape, usable)) +
+                      r")(?![\w/&-]|\s*[/-]|\s*(?!(?:19|20)\d\d\b)\d)"), usable
+
+
+def expand_province_initials(text: str, held: list[str]) -> str:
+    """`text` with a held province's initials written out ("Sở Nội vụ TH" -> "Sở Nội vụ Thanh Hóa")."""
+    pattern, usable = _initials(tuple(sorted(set(held))))
+    if pattern is None:
+        return text
     plain = not re.search(r"[^\x00-\x7f]", text)  # an unaccented question stays unaccented
     return pattern.sub(lambda m: fold(usable[m.group(1)]) if plain else usable[m.group(1)], text)

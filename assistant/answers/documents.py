@@ -11,7 +11,7 @@ from ingest.normalize import fold
 from assistant.answers.corpus import Corpus, Scope
 from assistant.answers.drafting import Draft, Evidence, clip, doc_label, issued_date, jurisdiction, short_issuer
 from assistant.answers.evidence import find_phrase, split_sentences
-from assistant.answers.extractive import list_after
+from assistant.answers.extractive import ITEM_HEAD, item_head, list_after
 from assistant.understanding import Question
 
 HEAD = 6000  # where a header's lines are looked for
@@ -303,12 +303,10 @@ def section_draft(corpus: Corpus, q: Question, scope: Scope) -> Draft | None:
     children = [by_id[c] for c in head.get("children", []) if c in by_id and by_id[c]["kind"] != "bullet"]
     draft = Draft()
     n = draft.cite(_heading_span(corpus, head))
-    draft.lines.append(f"{corpus.label(d, q.language)} — {head['number']}. {head['title'].strip(' :.')} [{n}]:"
-                       if head.get("number") else f"{corpus.label(d, q.language)} — {head['title'].strip(' :.')} [{n}]:")
+    number = f"{head['number']}. " if head.get("number") else ""
+    draft.lines.append(f"{corpus.label(d, q.language)} — {number}{head['title'].strip(' :.')} [{n}]:")
     for c in children[:SECTION_ITEMS]:
-        title = " ".join(c["title"].split())
-        first = re.match(r"(.{20,200}?[.;:])\s+[A-ZĐÀ-Ỹ]", title)
-        shown = first.group(1).rstrip(".;:") if len(title) > 200 and first else clip(title, 200)
+        shown = clip(item_head(" ".join(c["title"].split())), ITEM_HEAD)
         draft.lines.append(f"- {shown} [{draft.cite(_heading_span(corpus, c))}]")
     if not children:
         ev = _first_sentences(corpus, head)

@@ -13,9 +13,9 @@ from assistant.answers.evidence import locate, split_sentences
 from assistant.understanding import Question, find_known_agencies
 
 FIGURE_SENTENCE_COVERAGE = 0.4  # a sentence quoted for a figure covers at least this much of the question
-FIGURE_BONUS = 0.15
+FIGURE_BONUS = 0.15  # a sentence with a percentage or a measured figure, when the question asks for a figure
 _MEASURE = re.compile(r"(?<![\w./-])\d+(?:[.,]\d+)*\s*(?:GB|MB|TB|KB|Mbps|Gbps|tỷ|triệu|nghìn|ngàn|lần|ngày|giờ|phút"
-                      r"|người|doanh nghiệp|trạm|xã|huyện|dịch vụ|thủ tục|hồ sơ|km)\b", re.I)  # a sentence with a percentage, when the question asks for a figure
+                      r"|người|doanh nghiệp|trạm|xã|huyện|dịch vụ|thủ tục|hồ sơ|km)\b", re.I)
 YEAR_BONUS = 0.1  # a sentence (or its heading) that names the asked year
 NUMBER_BONUS = 0.4  # a sentence that names the number of a part the question names ("giai đoạn 3", "điểm 5.1")
 NAMED_NUMBER_BONUS = 0.3  # more when it names it the same way ("giai đoạn 2 (2023-2025)" for "giai đoạn 2")
@@ -96,6 +96,13 @@ _ASKS_LIST = re.compile(r"\b(nhung|cac) \w+( \w+)? (gi|nao)\b|\bgom (nhung )?(gi
 _ITEM = re.compile(r"^\s*(?:[-+•*–]|[a-zđ]\)|\d{1,2}[.)]|\(\d{1,2}\))\s*(\S.*)$")
 
 
+def item_head(text: str) -> str:
+    """A list item as an answer shows it: a long item by its opening sentence, which names it
+    ("Lấy người dân làm trung tâm. Mọi dịch vụ số …" -> "Lấy người dân làm trung tâm")."""
+    head = re.match(r"(.{20,200}?[.;:])\s+[A-ZĐÀ-Ỹ]", text)
+    return head.group(1).rstrip(".;:") if len(text) > ITEM_HEAD and head else text
+
+
 def list_after(source: str, end: int) -> tuple[list[str], int]:
     """The items of the list a sentence ending in ":" introduces (bullets, "a)", "1." lines right
     after it), and where they end in the source."""
@@ -108,9 +115,7 @@ def list_after(source: str, end: int) -> tuple[list[str], int]:
         item = _ITEM.match(line)
         if item is None or len(items) >= LIST_ITEMS:
             break
-        text = item.group(1).strip(" ;.,")
-        head = re.match(r"(.{20,200}?[.;:])\s+[A-ZĐÀ-Ỹ]", text)  # a long item: its opening sentence names it
-        items.append(head.group(1).rstrip(".;:") if len(text) > ITEM_HEAD and head else text)
+        items.append(item_head(item.group(1).strip(" ;.,")))
         pos = end + m.start() + len(m.group(0).rstrip())
     return items, pos
 

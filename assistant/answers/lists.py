@@ -28,7 +28,7 @@ _GENERIC = {"nhiệm", "vụ", "dự", "án", "nhiem", "vu", "du", "an", "tasks"
             "phần", "phan", "lục", "luc", "văn", "bản", "van", "ban",
             "hạn", "han", "due",  # "đến hạn năm 2025", "due in 2025": when, not what
             "phân", "phối", "phoi", "hợp", "hop", "chủ", "chu", "trì", "tri", "đảm", "dam", "nhận", "nhan",
-            "nhiệm", "nhiem", "tham", "gia", "support", "supports", "lead", "leads"}  # the role, not the theme
+            "tham", "gia", "support", "supports", "lead", "leads"}  # the role, not the theme
 _SPELLED_OUT = (("chuyển", "đổi", "số"), ("chuyen", "doi", "so"),  # every plan is about it
                 ("hoàn", "thành"), ("hoan", "thanh"), ("thực", "hiện"), ("thuc", "hien"))  # when, not what
 

@@ -59,6 +59,7 @@ def assignment_clause(quote: str) -> str:
     return parts[0] if parts else quote
 
 
+# the dates a task's own text states ("tháng 10/2025", "năm 2028")
 _STATED_TIME = re.compile(r"(?:tháng|quý)\s+[\dIVX]{1,4}\s*(?:/|năm)\s*20\d\d|(?<![\d.,/])20\d\d(?![\d%]|[.,]\d)")
 
 
@@ -146,8 +147,7 @@ def task_line(corpus: Corpus, q: Question, rec: Rec, draft: Draft) -> None:
         keys = [k for k in rec.values if not q.years or k in map(str, q.years)] or list(rec.values)
         line += " — " + "; ".join(f"{k}: {rec.values[k]}" if q.language == "en" or not k.isdigit()
                                   else f"năm {k}: {rec.values[k]}" for k in keys)
-    stated = list(dict.fromkeys(re.findall(
-        r"(?:tháng|quý)\s+[\dIVX]{1,4}\s*(?:/|năm)\s*20\d\d|(?<![\d.,/])20\d\d(?![\d%]|[.,]\d)", rec.text)))
+    stated = list(dict.fromkeys(_STATED_TIME.findall(rec.text)))
     if (deadline or q.wants_time) and (not time or any(y[-4:] not in time for y in stated)):
         # the years and dates the task's own text states answer "when", even those the clipped
         # quote cut off ("… vào năm 2023, tiến tới … năm 2028") or a timeframe read from it omits
